@@ -1,0 +1,14 @@
+"""Test settings: the real PostgreSQL and Redis, on a Redis database of their own."""
+
+import os
+
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+os.environ.setdefault("DJANGO_DEBUG", "true")
+
+from .settings import *  # noqa: E402, F403
+from .settings import CACHES, REDIS_URL  # noqa: E402
+
+CACHES["default"]["KEY_PREFIX"] = "mosty-test"
+CELERY_BROKER_URL = REDIS_URL
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,0 +1,19 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from core import views as core_views
+
+# The admin login goes through allauth: same rate limits, same MFA.
+admin.autodiscover()
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Mosty"
+admin.site.site_title = "Mosty"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("members.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("core.urls")),
+]

@@ -1,0 +1,51 @@
+"""Registry of notification kinds.
+
+Each app registers the kinds of message it sends, with a builder that re-reads
+what the message is about at send time and returns the template context, or
+``None`` when the message is no longer wanted (the event was cancelled, the
+application withdrawn...). The outbox row itself holds only ids.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .models import Notification
+
+Builder = Callable[["Notification"], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class NotificationKind:
+    name: str
+    label: Any  # lazy translated string shown in the in-app list
+    template: str  # "emails/<name>": _subject.txt, _body.txt, _body.html
+    build_context: Builder
+
+
+_REGISTRY: dict[str, NotificationKind] = {}
+
+
+def register(name: str, *, label, template: str | None = None):
+    def decorator(builder: Builder) -> Builder:
+        if name in _REGISTRY:
+            raise ValueError(f"notification kind {name!r} registered twice")
+        _REGISTRY[name] = NotificationKind(
+            name=name,
+            label=label,
+            template=template or f"emails/{name}",
+            build_context=builder,
+        )
+        return builder
+
+    return decorator
+
+
+def get_kind(name: str) -> NotificationKind | None:
+    return _REGISTRY.get(name)
+
+
+def kind_label(name: str):
+    kind = _REGISTRY.get(name)
+    return kind.label if kind else name

@@ -1,0 +1,192 @@
+"""Outbox writes: enqueue, reschedule, cancel, claim and send notifications."""
+
+import logging
+import smtplib
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .emails import render_email
+from .models import Notification
+from .notifications import get_kind
+
+logger = logging.getLogger(__name__)
+
+REQUEUE_AFTER = timedelta(minutes=5)
+
+
+def notification_enqueue(
+    *,
+    recipient,
+    kind: str,
+    dedupe_key: str,
+    due_at: datetime | None = None,
+    context_ids: dict[str, int] | None = None,
+) -> Notification:
+    """Write one outbox row, or return the existing row with the same dedupe key.
+
+    Call it inside the transaction of the change that causes the message: the
+    row commits or rolls back with it. Nothing touches the broker here, so a
+    request never waits on Redis; the beat scan picks the row up.
+    """
+    if get_kind(kind) is None:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    for key, value in (context_ids or {}).items():
+        if not isinstance(value, int):
+            # Only ids go into the outbox: never names, emails or addresses.
+            raise TypeError(f"context id {key!r} must be an int")
+    notification, _ = Notification.objects.get_or_create(
+        dedupe_key=dedupe_key,
+        defaults={
+            "recipient": recipient,
+            "kind": kind,
+            "due_at": due_at or timezone.now(),
+            "context_ids": context_ids or {},
+        },
+    )
+    return notification
+
+
+def notification_reschedule(*, dedupe_key: str, due_at: datetime) -> int:
+    """Move a pending message (a reminder whose event moved). Returns rows moved."""
+    return Notification.objects.filter(
+        dedupe_key=dedupe_key, status=Notification.Status.PENDING
+    ).update(due_at=due_at, queued_at=None)
+
+
+def notifications_cancel(*, dedupe_keys: list[str]) -> int:
+    """Cancel pending messages that are no longer wanted. Returns rows cancelled."""
+    return Notification.objects.filter(
+        dedupe_key__in=dedupe_keys, status=Notification.Status.PENDING
+    ).update(status=Notification.Status.CANCELLED)
+
+
+def notifications_claim_due(*, limit: int = 5000) -> list[int]:
+    """Pick due rows for the workers and mark them queued.
+
+    Rows whose worker died mid-send (``sending`` for longer than
+    OUTBOX_STALE_CLAIM_SECONDS) go back to pending first. Queued rows are not
+    handed out again for REQUEUE_AFTER, so a slow worker does not get the same
+    id twice from successive scans; the claim in ``notification_send`` makes
+    a duplicate hand-out harmless anyway.
+    """
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.OUTBOX_STALE_CLAIM_SECONDS)
+    Notification.objects.filter(
+        status=Notification.Status.SENDING, claimed_at__lt=stale
+    ).update(status=Notification.Status.PENDING, queued_at=None)
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(status=Notification.Status.PENDING, due_at__lte=now)
+            .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=now - REQUEUE_AFTER))
+            .order_by("due_at")
+            .values_list("id", flat=True)[:limit]
+        )
+        if ids:
+            Notification.objects.filter(id__in=ids).update(queued_at=now)
+    return ids
+
+
+def notifications_release(*, notification_ids: list[int]) -> int:
+    """Make queued rows available to the next scan (the broker was down)."""
+    return Notification.objects.filter(
+        id__in=notification_ids, status=Notification.Status.PENDING
+    ).update(queued_at=None)
+
+
+def _is_permanent(exc: Exception) -> bool:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return True
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code >= 500
+    return False
+
+
+def _mark(notification_id: int, **fields) -> None:
+    Notification.objects.filter(
+        id=notification_id, status=Notification.Status.SENDING
+    ).update(**fields)
+
+
+def notification_send(*, notification_id: int) -> Notification | None:
+    """Send one due message at most once.
+
+    Claims the row with a conditional UPDATE (pending -> sending); a second
+    call, or a second worker, finds nothing to claim and returns None. Re-checks
+    that the message is still wanted, renders it in the recipient's language and
+    time zone and sends it. Transient SMTP errors put the row back with a
+    backoff (the outbox retries, not a far-future ETA); permanent ones mark it
+    failed with the reason.
+    """
+    now = timezone.now()
+    claimed = Notification.objects.filter(
+        id=notification_id, status=Notification.Status.PENDING, due_at__lte=now
+    ).update(
+        status=Notification.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if claimed != 1:
+        logger.info("notification %s: nothing to claim", notification_id)
+        return None
+
+    notification = Notification.objects.select_related("recipient").get(
+        id=notification_id
+    )
+    recipient = notification.recipient
+    kind = get_kind(notification.kind)
+    context = None
+    if kind is not None and recipient.is_active and recipient.email:
+        context = kind.build_context(notification)
+    if context is None:
+        _mark(notification_id, status=Notification.Status.CANCELLED)
+        logger.info("notification %s: no longer wanted", notification_id)
+        return notification
+
+    rendered = render_email(
+        kind.template,
+        {"recipient": recipient, "notification": notification, **context},
+        language=recipient.language,
+        time_zone=recipient.timezone,
+    )
+    message = EmailMultiAlternatives(
+        subject=rendered.subject,
+        body=rendered.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[recipient.email],
+    )
+    message.attach_alternative(rendered.html, "text/html")
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as exc:
+        reason = f"{type(exc).__name__}: {getattr(exc, 'smtp_code', '')}"[:300]
+        if _is_permanent(exc) or notification.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            _mark(notification_id, status=Notification.Status.FAILED, last_error=reason)
+            logger.warning("notification %s failed: %s", notification_id, reason)
+        else:
+            backoff = timedelta(minutes=2 ** (notification.attempts - 1))
+            _mark(
+                notification_id,
+                status=Notification.Status.PENDING,
+                due_at=timezone.now() + backoff,
+                queued_at=None,
+                last_error=reason,
+            )
+            logger.info(
+                "notification %s: transient error, retry later", notification_id
+            )
+        notification.refresh_from_db()
+        return notification
+
+    _mark(
+        notification_id,
+        status=Notification.Status.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+    )
+    notification.refresh_from_db()
+    logger.info("notification %s sent", notification_id)
+    return notification

@@ -1,0 +1,33 @@
+import logging
+
+from celery import shared_task
+from kombu.exceptions import OperationalError
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="core.dispatch_due_notifications", ignore_result=True)
+def dispatch_due_notifications() -> int:
+    """Beat, every minute: hand the ids of due outbox rows to the workers.
+
+    If the broker goes away mid-way, the ids not yet published are released
+    at once so the next scan after Redis returns picks them up.
+    """
+    ids = services.notifications_claim_due()
+    for index, notification_id in enumerate(ids):
+        try:
+            send_notification.delay(notification_id=notification_id)
+        except OperationalError:
+            services.notifications_release(notification_ids=ids[index:])
+            logger.warning("broker unavailable; released %d ids", len(ids) - index)
+            return index
+    if ids:
+        logger.info("dispatched %d notifications", len(ids))
+    return len(ids)
+
+
+@shared_task(name="core.send_notification", ignore_result=True)
+def send_notification(*, notification_id: int) -> None:
+    services.notification_send(notification_id=notification_id)

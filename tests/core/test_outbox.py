@@ -1,0 +1,179 @@
+import smtplib
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.utils import timezone
+
+from core import services, tasks
+from core.models import Notification
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _welcome(user, **kwargs):
+    return services.notification_enqueue(
+        recipient=user,
+        kind="welcome",
+        dedupe_key=f"welcome:{user.pk}",
+        context_ids={"user": user.pk},
+        **kwargs,
+    )
+
+
+def test_enqueue_same_dedupe_key_gives_one_row(user):
+    first = _welcome(user)
+    second = _welcome(user)
+    assert first.pk == second.pk
+    assert Notification.objects.count() == 1
+
+
+def test_enqueue_rejects_personal_data_in_context(user):
+    with pytest.raises(TypeError):
+        services.notification_enqueue(
+            recipient=user,
+            kind="welcome",
+            dedupe_key="x",
+            context_ids={"email": user.email},
+        )
+
+
+def test_enqueue_rejects_unknown_kind(user):
+    with pytest.raises(ValueError):
+        services.notification_enqueue(recipient=user, kind="nope", dedupe_key="x")
+
+
+def test_send_task_twice_sends_one_email(user):
+    notification = _welcome(user)
+    tasks.send_notification(notification_id=notification.pk)
+    tasks.send_notification(notification_id=notification.pk)
+    assert len(mail.outbox) == 1
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.SENT
+    assert notification.sent_at is not None
+
+
+def test_send_renders_in_recipient_language(db):
+    russian = UserFactory(language="ru")
+    english = UserFactory(language="en")
+    for u in (russian, english):
+        tasks.send_notification(notification_id=_welcome(u).pk)
+    by_recipient = {m.to[0]: m for m in mail.outbox}
+    assert by_recipient[english.email].subject == "Your account is ready"
+    assert by_recipient[russian.email].subject == "Ваша учётная запись готова"
+    html = by_recipient[russian.email].alternatives[0][0]
+    assert "Здравствуйте" in html
+
+
+def test_send_uses_neutral_sender(user):
+    tasks.send_notification(notification_id=_welcome(user).pk)
+    assert mail.outbox[0].from_email == "Notifications <noreply@localhost>"
+
+
+def test_not_yet_due_is_not_sent(user):
+    notification = _welcome(user, due_at=timezone.now() + timedelta(hours=1))
+    assert services.notification_send(notification_id=notification.pk) is None
+    assert mail.outbox == []
+    assert notification.pk not in services.notifications_claim_due()
+
+
+def test_claim_due_hands_out_each_row_once_until_requeue(user):
+    notification = _welcome(user)
+    assert services.notifications_claim_due() == [notification.pk]
+    assert services.notifications_claim_due() == []
+    with time_machine.travel(timezone.now() + timedelta(minutes=6)):
+        assert services.notifications_claim_due() == [notification.pk]
+
+
+def test_stale_claim_from_killed_worker_is_retried(user):
+    notification = _welcome(user)
+    Notification.objects.filter(pk=notification.pk).update(
+        status=Notification.Status.SENDING, claimed_at=timezone.now()
+    )
+    assert services.notifications_claim_due() == []
+    with time_machine.travel(timezone.now() + timedelta(minutes=10)):
+        assert services.notifications_claim_due() == [notification.pk]
+        services.notification_send(notification_id=notification.pk)
+    assert len(mail.outbox) == 1
+
+
+def test_inactive_recipient_is_cancelled(user):
+    notification = _welcome(user)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    services.notification_send(notification_id=notification.pk)
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.CANCELLED
+    assert mail.outbox == []
+
+
+def test_cancel_and_reschedule_touch_only_pending(user):
+    notification = _welcome(user)
+    later = timezone.now() + timedelta(days=1)
+    assert (
+        services.notification_reschedule(
+            dedupe_key=notification.dedupe_key, due_at=later
+        )
+        == 1
+    )
+    notification.refresh_from_db()
+    assert notification.due_at == later
+    assert services.notifications_cancel(dedupe_keys=[notification.dedupe_key]) == 1
+    assert services.notifications_cancel(dedupe_keys=[notification.dedupe_key]) == 0
+
+
+class _FailingBackend:
+    error: Exception
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise self.error
+
+
+@pytest.fixture
+def failing_smtp(settings):
+    # The SMTP server is the one external boundary we stand in for.
+    settings.EMAIL_BACKEND = "tests.core.test_outbox._FailingBackend"
+    return _FailingBackend
+
+
+def test_transient_smtp_error_retries_with_backoff(user, failing_smtp):
+    failing_smtp.error = smtplib.SMTPServerDisconnected("gone")
+    notification = _welcome(user)
+    services.notification_send(notification_id=notification.pk)
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.PENDING
+    assert notification.due_at > timezone.now()
+    assert notification.attempts == 1
+    assert "SMTPServerDisconnected" in notification.last_error
+
+
+def test_permanent_smtp_error_marks_failed(user, failing_smtp):
+    failing_smtp.error = smtplib.SMTPRecipientsRefused({user.email: (550, b"no")})
+    notification = _welcome(user)
+    services.notification_send(notification_id=notification.pk)
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.FAILED
+    assert user.email not in notification.last_error
+
+
+def test_transient_errors_give_up_after_max_attempts(user, failing_smtp, settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    failing_smtp.error = smtplib.SMTPServerDisconnected("gone")
+    notification = _welcome(user)
+    services.notification_send(notification_id=notification.pk)
+    with time_machine.travel(timezone.now() + timedelta(hours=1)):
+        services.notification_send(notification_id=notification.pk)
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.FAILED
+
+
+def test_task_arguments_carry_ids_only(user):
+    notification = _welcome(user)
+    signature = tasks.send_notification.s(notification_id=notification.pk)
+    assert signature.kwargs == {"notification_id": notification.pk}
+    assert signature.args == ()
