@@ -36,14 +36,17 @@ def main(path: str) -> None:
         msgid = "".join(json.loads(x) for x in msgid_lines) if msgid_lines else None
         if msgid and msgid in mapping and "msgid_plural" not in block:
             keep = [
-                ln for ln in lines
+                ln
+                for ln in lines
                 if ln.startswith("#") and not ln.startswith(("#,", "#|"))
             ]
             flags = [ln for ln in lines if ln.startswith("#,")]
             flags = [re.sub(r",? fuzzy", "", f) for f in flags]
             flags = [f for f in flags if f.strip() != "#,"]
             block = "\n".join(
-                keep + flags + [f"msgid {po_quote(msgid)}", f"msgstr {po_quote(mapping[msgid])}"]
+                keep
+                + flags
+                + [f"msgid {po_quote(msgid)}", f"msgstr {po_quote(mapping[msgid])}"]
             )
         out.append(block)
     PO.write_text("\n\n".join(out), encoding="utf-8")

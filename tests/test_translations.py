@@ -50,7 +50,8 @@ def _entries(path):
 def test_russian_catalogue_compiles_without_fuzzy_or_untranslated():
     result = subprocess.run(
         ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(PO)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     assert "fuzzy" not in result.stderr and "untranslated" not in result.stderr, (
@@ -63,19 +64,31 @@ def test_every_source_string_is_in_the_russian_catalogue(tmp_path):
     # Run makemessages on a copy of the sources and compare with the catalogue.
     copy = tmp_path / "src"
     shutil.copytree(
-        ROOT, copy,
+        ROOT,
+        copy,
         ignore=shutil.ignore_patterns(
             ".venv", "node_modules", "var", ".git", "tests", "__pycache__", "*.mo"
         ),
     )
     subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "-l", "ru", "--no-location",
-         "-v", "0"],
-        cwd=copy, check=True, capture_output=True,
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "-l",
+            "ru",
+            "--no-location",
+            "-v",
+            "0",
+        ],
+        cwd=copy,
+        check=True,
+        capture_output=True,
     )
     fresh = _entries(copy / "locale" / "ru" / "LC_MESSAGES" / "django.po")
     missing = sorted(
-        msgid for msgid, (msgstr, fuzzy) in fresh.items()
+        msgid
+        for msgid, (msgstr, fuzzy) in fresh.items()
         if fuzzy or not msgstr or not all(msgstr)
     )
     assert missing == [], "untranslated strings:\n" + "\n".join(missing)
