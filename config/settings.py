@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -82,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
+                "members.context_processors.navigation",
             ],
         },
     },
@@ -125,6 +127,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "core:home"
+ACCOUNT_SIGNUP_REDIRECT_URL = "members:application"
 
 ACCOUNT_ADAPTER = "members.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -224,6 +227,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.dispatch_due_notifications",
         "schedule": 60.0,
     },
+    "purge-decided-applications": {
+        "task": "members.purge_decided_applications",
+        "schedule": 6 * 3600.0,
+    },
 }
 # Rows a worker claimed but never finished (killed mid-send) go back to the queue
 # after this many seconds.
@@ -286,3 +293,9 @@ SITE_NAME = env.str("SITE_NAME", default="Mosty")
 # it (core.middleware.CsrfViewMiddleware, see its docstring) and the tests in
 # tests/core/test_views.py prove it rejects cross-site posts and missing tokens.
 SILENCED_SYSTEM_CHECKS = ["security.W003"]
+
+# --- Membership and vetting ----------------------------------------------------------
+VETTING_REQUIRED_APPROVALS = env.int("VETTING_REQUIRED_APPROVALS", default=2)
+APPLICATION_COOLING_OFF_DAYS = env.int("APPLICATION_COOLING_OFF_DAYS", default=180)
+APPLICATION_RETENTION_DAYS = env.int("APPLICATION_RETENTION_DAYS", default=90)
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

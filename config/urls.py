@@ -13,7 +13,7 @@ admin.site.site_title = "Mosty"
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
-    path("account/", include("members.urls")),
+    path("", include("members.urls")),
     path("admin/", admin.site.urls),
     path("", include("core.urls")),
 ]

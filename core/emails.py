@@ -17,7 +17,11 @@ class RenderedEmail:
 def render_email(
     template: str, context: dict, *, language: str, time_zone: str
 ) -> RenderedEmail:
-    context = {"site_name": settings.SITE_NAME, **context}
+    context = {
+        "site_name": settings.SITE_NAME,
+        "site_url": settings.SITE_URL,
+        **context,
+    }
     with translation.override(language), timezone.override(time_zone):
         subject = render_to_string(f"{template}_subject.txt", context)
         text = render_to_string(f"{template}_body.txt", context)

@@ -58,3 +58,31 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.kind}#{self.pk} ({self.status})"
+
+
+class AuditEntry(models.Model):
+    """Append-only record of who did what to what, and why.
+
+    Ids only: ``actor_id`` and ``target_id`` are plain integers, not foreign
+    keys, so that deleting an account neither rewrites nor removes history, and
+    no email, name or address is ever copied here (pseudonyms are looked up
+    when the log is read). The database refuses UPDATE and DELETE on this table
+    (trigger in migration 0003).
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    action = models.CharField(max_length=64, db_index=True)
+    target_type = models.CharField(max_length=64, blank=True)
+    target_id = models.BigIntegerField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self):
+        return (
+            f"{self.action} by {self.actor_id} on {self.target_type}#{self.target_id}"
+        )

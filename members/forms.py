@@ -3,7 +3,17 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import LANGUAGE_CHOICES, TIMEZONE_CHOICES, User
+from clubs.models import Club
+
+from .models import (
+    LANGUAGE_CHOICES,
+    LANGUAGE_OPTIONS,
+    TIMEZONE_CHOICES,
+    Application,
+    Decision,
+    Role,
+    User,
+)
 
 
 def _clean_display_name(value: str, *, exclude_pk=None) -> str:
@@ -57,8 +67,12 @@ class AccountForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "language", "timezone"]
-        labels = {"display_name": _("Display name"), "timezone": _("Time zone")}
+        fields = ["display_name", "language", "timezone", "reminders_enabled"]
+        labels = {
+            "display_name": _("Display name"),
+            "timezone": _("Time zone"),
+            "reminders_enabled": _("Send me reminders before meetings"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,3 +86,173 @@ class AccountForm(forms.ModelForm):
         return _clean_display_name(
             self.cleaned_data["display_name"], exclude_pk=self.instance.pk
         )
+
+
+class ApplicationForm(forms.Form):
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=40,
+        help_text=_("How other members will know you. It need not be your real name."),
+    )
+    country = forms.CharField(
+        label=_("Country of residence"),
+        max_length=80,
+        required=False,
+        help_text=_("Optional. A country is enough."),
+    )
+    city = forms.CharField(
+        label=_("City of residence"),
+        max_length=80,
+        required=False,
+        help_text=_("Optional. Only the city, never an address."),
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages you speak"),
+        choices=LANGUAGE_OPTIONS,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    statement = forms.CharField(
+        label=_("Your position on the war"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        help_text=_(
+            "In your own words. Vetters read it; it is deleted after a decision."
+        ),
+    )
+    motivation = forms.CharField(
+        label=_("What you hope to get from a club"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=3000,
+    )
+    heard_from = forms.CharField(label=_("How you heard of the clubs"), max_length=300)
+    voucher_1 = forms.CharField(
+        label=_("A member who can vouch for you"),
+        max_length=254,
+        required=False,
+        help_text=_("Their display name or email. Up to three members, optional."),
+    )
+    voucher_2 = forms.CharField(
+        label=_("A second member (optional)"), max_length=254, required=False
+    )
+    voucher_3 = forms.CharField(
+        label=_("A third member (optional)"), max_length=254, required=False
+    )
+    reply = forms.CharField(
+        label=_("Your answer to the vetters"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=3000,
+        required=False,
+    )
+
+    def __init__(self, *args, user: User, application: Application | None = None, **kw):
+        self.user = user
+        self.application = application
+        super().__init__(*args, **kw)
+        if (
+            application is None
+            or application.status != Application.Status.INFO_REQUESTED
+        ):
+            del self.fields["reply"]
+        else:
+            self.fields["reply"].required = True
+        self.helper = FormHelper()
+        self.helper.add_input(
+            Submit("save", _("Send application") if application is None else _("Save"))
+        )
+
+    def clean_display_name(self):
+        return _clean_display_name(
+            self.cleaned_data["display_name"], exclude_pk=self.user.pk
+        )
+
+    @property
+    def voucher_refs(self) -> list[str]:
+        return [
+            self.cleaned_data.get(f"voucher_{i}", "")
+            for i in (1, 2, 3)
+            if self.cleaned_data.get(f"voucher_{i}")
+        ]
+
+
+class VouchResponseForm(forms.Form):
+    comment = forms.CharField(
+        label=_("A short comment for the vetters"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        required=False,
+        help_text=_("How you know this person. Only vetters read it."),
+    )
+
+
+class DecisionForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Decision"), choices=Decision.Kind.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=3000,
+        help_text=_(
+            "Required. For “ask for more information”, this is the question the "
+            "applicant will see."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("decide", _("Record decision")))
+
+
+class RoleGrantForm(forms.Form):
+    member = forms.CharField(
+        label=_("Member"),
+        max_length=254,
+        help_text=_("Display name or email of an admitted member."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    club = forms.ModelChoiceField(
+        label=_("Club (for organizers only)"),
+        queryset=Club.objects.all(),
+        required=False,
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("grant", _("Give role")))
+
+    def clean_member(self):
+        reference = self.cleaned_data["member"].strip()
+        field = "email__iexact" if "@" in reference else "display_name__iexact"
+        user = User.objects.filter(**{field: reference}).first()
+        if user is None:
+            raise forms.ValidationError(
+                _("No account with this display name or email.")
+            )
+        return user
+
+
+class RoleRevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(label=_("Action"), required=False, max_length=64)
+    actor = forms.IntegerField(label=_("Actor id"), required=False, min_value=1)
+    target_type = forms.CharField(label=_("Target type"), required=False, max_length=64)
+    target_id = forms.IntegerField(label=_("Target id"), required=False, min_value=1)
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that my account and personal data are deleted at once."),
+        required=True,
+    )

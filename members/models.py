@@ -5,6 +5,7 @@ from django.contrib.auth.models import (
     BaseUserManager,
     PermissionsMixin,
 )
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -36,10 +37,18 @@ class UserManager(BaseUserManager):
     def create_superuser(self, email, password=None, **extra):
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
-        return self._create_user(email, password, **extra)
+        extra.setdefault("status", "member")
+        extra.setdefault("member_since", dj_timezone.now())
+        user = self._create_user(email, password, **extra)
+        RoleAssignment.objects.get_or_create(user=user, role="admin", club=None)
+        return user
 
 
 class User(AbstractBaseUser, PermissionsMixin):
+    class Status(models.TextChoices):
+        APPLICANT = "applicant", _("Applicant")
+        MEMBER = "member", _("Member")
+
     """A person on the platform, known by a pseudonymous display name.
 
     No real name is asked for anywhere. The email is used to sign in and to
@@ -57,6 +66,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     timezone = models.CharField(
         _("time zone"), max_length=64, choices=TIMEZONE_CHOICES, default="UTC"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.APPLICANT
+    )
+    member_since = models.DateTimeField(_("member since"), null=True, blank=True)
+    reminders_enabled = models.BooleanField(
+        _("meeting reminders by email"),
+        default=True,
+        help_text=_("Reminders before meetings you registered for."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("Django admin access"), default=False)
@@ -83,6 +101,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_absolute_url(self):
         return reverse("members:account")
 
+    @property
+    def is_member(self) -> bool:
+        return self.status == self.Status.MEMBER
+
     def get_short_name(self):
         return self.display_name
 
@@ -93,3 +115,185 @@ class User(AbstractBaseUser, PermissionsMixin):
 def user_display(user) -> str:
     """allauth's ACCOUNT_USER_DISPLAY: the pseudonym, never the email."""
     return user.display_name
+
+
+class Role(models.TextChoices):
+    VETTER = "vetter", _("Vetter")
+    TRAINER = "trainer", _("Trainer")
+    ADMIN = "admin", _("Administrator")
+    ORGANIZER = "organizer", _("Organizer")
+
+
+STAFF_ROLES = {Role.VETTER, Role.TRAINER, Role.ADMIN, Role.ORGANIZER}
+
+
+class RoleAssignment(models.Model):
+    """A role held by a user: platform-wide (club empty) or for one club (organizer)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    club = models.ForeignKey(
+        "clubs.Club", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    granted_by_id = models.BigIntegerField(null=True, blank=True)
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "club"],
+                name="role_assignment_unique",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role="organizer", club__isnull=False)
+                    | (~models.Q(role="organizer") & models.Q(club__isnull=True))
+                ),
+                name="role_assignment_club_only_for_organizer",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}:{self.role}:{self.club_id or '-'}"
+
+
+LANGUAGE_OPTIONS = [
+    ("ru", _("Russian")),
+    ("en", _("English")),
+    ("uk", _("Ukrainian")),
+    ("be", _("Belarusian")),
+    ("kk", _("Kazakh")),
+    ("ky", _("Kyrgyz")),
+    ("uz", _("Uzbek")),
+    ("ka", _("Georgian")),
+    ("de", _("German")),
+    ("pl", _("Polish")),
+    ("lt", _("Lithuanian")),
+]
+
+
+class Application(models.Model):
+    """An applicant's request to be admitted, with their position and vouchers."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("New")
+        INFO_REQUESTED = "info_requested", _("Waiting for more information")
+        PARTIALLY_APPROVED = "partially_approved", _("Waiting for a further approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    OPEN_STATUSES = (Status.SUBMITTED, Status.INFO_REQUESTED, Status.PARTIALLY_APPROVED)
+    DECIDED_STATUSES = (Status.APPROVED, Status.REJECTED)
+
+    applicant = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="applications"
+    )
+    status = models.CharField(
+        max_length=24, choices=Status.choices, default=Status.SUBMITTED
+    )
+    country = models.CharField(_("country of residence"), max_length=80, blank=True)
+    city = models.CharField(_("city of residence"), max_length=80, blank=True)
+    languages = ArrayField(
+        models.CharField(max_length=8, choices=LANGUAGE_OPTIONS),
+        verbose_name=_("languages"),
+        default=list,
+    )
+    statement = models.TextField(_("your position on the war"))
+    motivation = models.TextField(_("what you hope to get from a club"))
+    heard_from = models.CharField(_("how you heard of the clubs"), max_length=300)
+    info_request = models.TextField(blank=True)
+    applicant_reply = models.TextField(_("your reply"), blank=True)
+    submitted_at = models.DateTimeField(default=dj_timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    purged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["submitted_at", "id"]
+        indexes = [models.Index(fields=["status", "submitted_at"])]
+        constraints = [
+            # One open application per person at a time.
+            models.UniqueConstraint(
+                fields=["applicant"],
+                condition=models.Q(
+                    status__in=["submitted", "info_requested", "partially_approved"]
+                ),
+                name="application_one_open_per_applicant",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Application #{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.SUBMITTED, self.Status.INFO_REQUESTED)
+
+
+class Vouch(models.Model):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Waiting for an answer")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="vouches"
+    )
+    voucher = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="vouches_given"
+    )
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.REQUESTED
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "voucher"], name="vouch_once_per_application"
+            )
+        ]
+
+    def __str__(self):
+        return f"Vouch #{self.pk}"
+
+
+class Decision(models.Model):
+    """One vetter's decision on an application, with the reason. Kept for good."""
+
+    class Kind(models.TextChoices):
+        APPROVE = "approve", _("Approve")
+        REJECT = "reject", _("Reject")
+        REQUEST_INFO = "request_info", _("Ask for more information")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="decisions"
+    )
+    vetter = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="decisions_made"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            # Distinct vetters: one approval per vetter per application.
+            models.UniqueConstraint(
+                fields=["application", "vetter"],
+                condition=models.Q(kind="approve"),
+                name="decision_one_approval_per_vetter",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} on #{self.application_id}"

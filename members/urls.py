@@ -5,5 +5,15 @@ from . import views
 app_name = "members"
 
 urlpatterns = [
-    path("", views.account, name="account"),
+    path("account/", views.account, name="account"),
+    path("account/export/", views.account_export, name="account-export"),
+    path("account/delete/", views.account_delete, name="account-delete"),
+    path("apply/", views.application, name="application"),
+    path("vouches/", views.vouch_list, name="vouch-list"),
+    path("vouches/<int:pk>/respond/", views.vouch_respond, name="vouch-respond"),
+    path("vetting/", views.vetting_queue, name="vetting-queue"),
+    path("vetting/<int:pk>/", views.vetting_dossier, name="vetting-dossier"),
+    path("staff/roles/", views.role_list, name="role-list"),
+    path("staff/roles/<int:pk>/revoke/", views.role_revoke, name="role-revoke"),
+    path("staff/audit/", views.audit_log, name="audit-log"),
 ]

@@ -198,8 +198,8 @@ def test_seed_demo_is_idempotent():
         list(User.objects.order_by("pk").values_list("pk", "password", "email"))
         == snapshot
     )
-    assert len(snapshot) == 6
-    assert EmailAddress.objects.filter(verified=True).count() == 6
+    assert len(snapshot) == 11
+    assert EmailAddress.objects.filter(verified=True).count() == 11
 
 
 def test_display_names_are_unique_case_insensitively(db):

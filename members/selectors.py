@@ -1,0 +1,155 @@
+"""Reads for applications, vetting, roles and the audit log."""
+
+from datetime import datetime, time
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from core.models import AuditEntry
+
+from .models import Application, Decision, RoleAssignment, User, Vouch
+
+QUEUE_STATES = {
+    "new": [Application.Status.SUBMITTED],
+    "info": [Application.Status.INFO_REQUESTED],
+    "further": [Application.Status.PARTIALLY_APPROVED],
+    "decided": list(Application.DECIDED_STATUSES),
+}
+
+
+def vetting_queue_counts() -> dict[str, int]:
+    """Applications per queue state, in one query."""
+    counts = dict(
+        Application.objects.values_list("status").annotate(n=Count("id")).order_by()
+    )
+    return {
+        state: sum(counts.get(status, 0) for status in statuses)
+        for state, statuses in QUEUE_STATES.items()
+    }
+
+
+def vetting_queue(*, state: str) -> QuerySet[Application]:
+    """Oldest first for open states, newest decisions first for 'decided'."""
+    statuses = QUEUE_STATES.get(state, QUEUE_STATES["new"])
+    queryset = (
+        Application.objects.filter(status__in=statuses)
+        .select_related("applicant")
+        .only(
+            "id",
+            "status",
+            "submitted_at",
+            "decided_at",
+            "country",
+            "city",
+            "languages",
+            "applicant__id",
+            "applicant__display_name",
+        )
+        .annotate(
+            confirmed_vouches=Count(
+                "vouches",
+                filter=Q(vouches__status=Vouch.Status.CONFIRMED),
+                distinct=True,
+            ),
+            approvals=Count(
+                "decisions",
+                filter=Q(decisions__kind=Decision.Kind.APPROVE),
+                distinct=True,
+            ),
+        )
+    )
+    if state == "decided":
+        return queryset.order_by("-decided_at", "-id")
+    return queryset.order_by("submitted_at", "id")
+
+
+def next_in_queue(*, after: Application) -> Application | None:
+    """The oldest other open application, for 'decide and go to the next'."""
+    return (
+        Application.objects.filter(status__in=Application.OPEN_STATUSES)
+        .exclude(pk=after.pk)
+        .order_by("submitted_at", "id")
+        .only("id")
+        .first()
+    )
+
+
+def dossier(*, application: Application) -> Application:
+    return (
+        Application.objects.select_related("applicant")
+        .prefetch_related(
+            Prefetch("vouches", queryset=Vouch.objects.select_related("voucher")),
+            Prefetch("decisions", queryset=Decision.objects.select_related("vetter")),
+        )
+        .get(pk=application.pk)
+    )
+
+
+def previous_applications(*, application: Application) -> QuerySet[Application]:
+    return (
+        Application.objects.filter(applicant_id=application.applicant_id)
+        .exclude(pk=application.pk)
+        .only("id", "status", "submitted_at", "decided_at")
+        .order_by("-submitted_at")
+    )
+
+
+def application_current(*, user: User) -> Application | None:
+    return (
+        Application.objects.filter(applicant=user)
+        .prefetch_related(
+            Prefetch("vouches", queryset=Vouch.objects.select_related("voucher"))
+        )
+        .order_by("-submitted_at", "-id")
+        .first()
+    )
+
+
+def vouch_requests(*, user: User) -> QuerySet[Vouch]:
+    return (
+        Vouch.objects.filter(voucher=user)
+        .select_related("application__applicant")
+        .order_by("-requested_at")
+    )
+
+
+def pending_vouch_count(*, user: User) -> int:
+    return Vouch.objects.filter(
+        voucher=user,
+        status=Vouch.Status.REQUESTED,
+        application__status__in=Application.OPEN_STATUSES,
+    ).count()
+
+
+def role_assignments() -> QuerySet[RoleAssignment]:
+    return RoleAssignment.objects.select_related("user", "club").order_by(
+        "role", "user__display_name"
+    )
+
+
+def audit_entries(*, filters: dict) -> QuerySet[AuditEntry]:
+    queryset = AuditEntry.objects.all()
+    if filters.get("action"):
+        queryset = queryset.filter(action__startswith=filters["action"])
+    if filters.get("actor"):
+        queryset = queryset.filter(actor_id=filters["actor"])
+    if filters.get("target_type"):
+        queryset = queryset.filter(target_type=filters["target_type"])
+    if filters.get("target_id"):
+        queryset = queryset.filter(target_id=filters["target_id"])
+    tz = timezone.get_current_timezone()
+    if filters.get("since"):
+        queryset = queryset.filter(
+            created_at__gte=datetime.combine(filters["since"], time.min, tzinfo=tz)
+        )
+    if filters.get("until"):
+        queryset = queryset.filter(
+            created_at__lte=datetime.combine(filters["until"], time.max, tzinfo=tz)
+        )
+    return queryset.order_by("-created_at", "-id")
+
+
+def display_names(*, user_ids) -> dict[int, str]:
+    """Pseudonyms for a page of audit rows, in one query."""
+    ids = {i for i in user_ids if i}
+    return dict(User.objects.filter(pk__in=ids).values_list("pk", "display_name"))
