@@ -32,7 +32,7 @@ def _between_read_and_write():  # pragma: no cover - replaced in tests
     pass
 
 
-# --- Accounts ------------------------------------------------------------------
+# --- Accounts ----------
 
 
 def user_welcome(*, user: User):
@@ -70,7 +70,7 @@ def user_set_language(*, user: User, language: str) -> User:
     return user
 
 
-# --- Vouchers ------------------------------------------------------------------
+# --- Vouchers ----------
 
 
 def vouchers_resolve(*, applicant: User, references: list[str]) -> list[User]:
@@ -150,7 +150,7 @@ def _sync_vouches(*, application: Application, vouchers: list[User]) -> None:
         )
 
 
-# --- Applications ----------------------------------------------------------------
+# --- Applications ----------
 
 APPLICATION_FIELDS = (
     "country",
@@ -289,7 +289,7 @@ def vouch_respond(*, vouch: Vouch, voucher: User, confirm: bool, comment: str) -
     return vouch
 
 
-# --- Vetting -------------------------------------------------------------------
+# --- Vetting ----------
 
 
 def application_decide(
@@ -413,7 +413,7 @@ def applications_purge_expired() -> int:
     return len(ids)
 
 
-# --- Roles ---------------------------------------------------------------------
+# --- Roles ----------
 
 
 def role_grant(
@@ -474,7 +474,7 @@ def role_revoke(*, assignment: RoleAssignment, actor: User, reason: str) -> None
         )
 
 
-# --- Personal data ---------------------------------------------------------------
+# --- Personal data ----------
 
 
 def _iso(value):

@@ -73,7 +73,7 @@ def account_delete(request):
     return render(request, "members/account_delete.html", {"form": form})
 
 
-# --- Applying ------------------------------------------------------------------
+# --- Applying ----------
 
 
 def _application_initial(user, application):
@@ -156,7 +156,7 @@ def application(request):
     )
 
 
-# --- Vouching ------------------------------------------------------------------
+# --- Vouching ----------
 
 
 @login_required
@@ -193,7 +193,7 @@ def vouch_respond(request, pk):
     return redirect("members:vouch-list")
 
 
-# --- Vetting -------------------------------------------------------------------
+# --- Vetting ----------
 
 
 @role_required(Role.VETTER)

@@ -1,5 +1,6 @@
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from members.models import User
 
@@ -28,3 +29,59 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.create(
                 user=self, email=self.email, verified=True, primary=True
             )
+
+
+class MemberFactory(UserFactory):
+    status = User.Status.MEMBER
+    member_since = factory.LazyFunction(timezone.now)
+
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def enable_mfa(user):
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def give_role(user, role, club=None):
+    from members.models import RoleAssignment
+
+    RoleAssignment.objects.create(user=user, role=role, club=club)
+    if hasattr(user, "_mosty_roles"):
+        del user._mosty_roles
+    return user
+
+
+def make_vetter(**kwargs):
+    return enable_mfa(give_role(MemberFactory(**kwargs), "vetter"))
+
+
+def make_admin(**kwargs):
+    user = enable_mfa(give_role(MemberFactory(**kwargs), "admin"))
+    user.is_staff = user.is_superuser = True
+    user.save(update_fields=["is_staff", "is_superuser"])
+    return user
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "members.Application"
+
+    applicant = factory.SubFactory(UserFactory)
+    country = "Germany"
+    city = "Berlin"
+    languages = ["ru"]
+    statement = "I condemn the war and say so openly."
+    motivation = "Talk better with my parents."
+    heard_from = "A friend"
