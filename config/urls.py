@@ -7,8 +7,6 @@ from core import views as core_views
 # The admin login goes through allauth: same rate limits, same MFA.
 admin.autodiscover()
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "Mosty"
-admin.site.site_title = "Mosty"
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),

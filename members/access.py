@@ -51,7 +51,7 @@ def is_staff_member(user) -> bool:
     return any(role in STAFF_ROLES for role, _ in user_roles(user))
 
 
-def _mfa_redirect(request):
+def mfa_redirect(request):
     messages.warning(
         request,
         _(
@@ -76,7 +76,7 @@ def role_required(*roles: str):
             if not user.is_member or not any(has_role(user, r) for r in roles):
                 raise Http404
             if not is_mfa_enabled(user):
-                return _mfa_redirect(request)
+                return mfa_redirect(request)
             return view(request, *args, **kwargs)
 
         return wrapper

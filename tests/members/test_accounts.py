@@ -190,10 +190,24 @@ def test_session_list_does_not_store_ip_addresses(client):
     assert "203.0.113.7" not in page.text
 
 
+def _seed_snapshot():
+    from allauth.mfa.models import Authenticator
+
+    from members.models import Application, Decision, RoleAssignment, Vouch
+
+    return [
+        list(model.objects.order_by("pk").values_list("pk", flat=True))
+        for model in (Application, Decision, RoleAssignment, Vouch, Authenticator)
+    ]
+
+
 def test_seed_demo_is_idempotent():
     call_command("seed_demo")
     snapshot = list(User.objects.order_by("pk").values_list("pk", "password", "email"))
+    tables = _seed_snapshot()
+    assert all(tables[:3])
     call_command("seed_demo")
+    assert _seed_snapshot() == tables
     assert (
         list(User.objects.order_by("pk").values_list("pk", "password", "email"))
         == snapshot

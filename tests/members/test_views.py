@@ -327,3 +327,15 @@ def test_delete_account_needs_confirmation(client):
     response = client.post(reverse("members:account-delete"), {})
     assert response.status_code == 200
     assert User.objects.filter(pk=user.pk).exists()
+
+
+def test_django_admin_needs_mfa(client):
+    staff = give_role(MemberFactory(), Role.ADMIN)
+    staff.is_staff = staff.is_superuser = True
+    staff.save(update_fields=["is_staff", "is_superuser"])
+    _login(client, staff)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_index"))
+    _login(client, make_admin())
+    assert client.get("/admin/").status_code == 200
