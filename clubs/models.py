@@ -1,16 +1,45 @@
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from members.models import LANGUAGE_OPTIONS, TIMEZONE_CHOICES
 
 
 class Club(models.Model):
-    """A club. The clubs-and-events issue extends it; organizers are roles
-    (members.RoleAssignment with this club), the same mechanism as platform roles."""
+    """A club. Its organizers are roles (members.RoleAssignment with this club),
+    the same mechanism as platform roles. Its members are never shown publicly."""
+
+    class JoinPolicy(models.TextChoices):
+        OPEN = "open", _("Open to every member")
+        APPROVAL = "approval", _("Approved by the organizers")
 
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("short name"), unique=True)
     city = models.CharField(_("city"), max_length=80, blank=True)
     country = models.CharField(_("country"), max_length=80, blank=True)
-    timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    is_online = models.BooleanField(_("meets online"), default=False)
+    timezone = models.CharField(
+        _("time zone"), max_length=64, choices=TIMEZONE_CHOICES, default="UTC"
+    )
+    languages = ArrayField(
+        models.CharField(max_length=8, choices=LANGUAGE_OPTIONS),
+        verbose_name=_("languages"),
+        default=list,
+        blank=True,
+    )
+    description = models.TextField(_("description"), blank=True)
+    rhythm = models.CharField(
+        _("meeting rhythm"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: every Wednesday at 19:00."),
+    )
+    join_policy = models.CharField(
+        _("joining"), max_length=16, choices=JoinPolicy.choices, default=JoinPolicy.OPEN
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
@@ -19,3 +48,34 @@ class Club(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("clubs:club-detail", args=[self.slug])
+
+
+class ClubMembership(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        ACTIVE = "active", _("Member")
+
+    club = models.ForeignKey(Club, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="club_memberships",
+    )
+    status = models.CharField(max_length=16, choices=Status.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["club", "user"], name="club_membership_once"
+            )
+        ]
+        indexes = [models.Index(fields=["club", "status"])]
+
+    def __str__(self):
+        return f"{self.user_id}@{self.club_id}:{self.status}"

@@ -299,3 +299,14 @@ VETTING_REQUIRED_APPROVALS = env.int("VETTING_REQUIRED_APPROVALS", default=2)
 APPLICATION_COOLING_OFF_DAYS = env.int("APPLICATION_COOLING_OFF_DAYS", default=180)
 APPLICATION_RETENTION_DAYS = env.int("APPLICATION_RETENTION_DAYS", default=90)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# --- Events ---------------------------------------------------------------------------
+VIDEO_CALL_BASE_URL = env.str("VIDEO_CALL_BASE_URL", default="https://meet.jit.si")
+EVENT_PRIVATE_DETAILS_LEAD_HOURS = env.int(
+    "EVENT_PRIVATE_DETAILS_LEAD_HOURS", default=24
+)
+EVENT_SERIES_HORIZON_DAYS = env.int("EVENT_SERIES_HORIZON_DAYS", default=90)
+CELERY_BEAT_SCHEDULE["extend-series"] = {
+    "task": "events.extend_series",
+    "schedule": 6 * 3600.0,
+}

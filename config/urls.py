@@ -12,6 +12,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("", include("members.urls")),
+    path("", include("events.urls")),
+    path("clubs/", include("clubs.urls")),
     path("admin/", admin.site.urls),
     path("", include("core.urls")),
 ]

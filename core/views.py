@@ -15,7 +15,12 @@ from .notifications import kind_label
 
 
 def home(request):
-    return render(request, "core/home.html")
+    context = {}
+    if request.user.is_authenticated and request.user.is_member:
+        from events.selectors import member_home
+
+        context["home"] = member_home(user=request.user)
+    return render(request, "core/home.html", context)
 
 
 def privacy(request):

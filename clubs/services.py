@@ -1,0 +1,170 @@
+"""Writes for clubs: creation, joining, approval, organizers."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit_record
+from core.exceptions import DomainError
+from core.services import notification_enqueue
+from members.models import Role, RoleAssignment, User
+
+from .models import Club, ClubMembership
+
+
+def club_create(*, actor: User, data: dict, organizers: list[User]) -> Club:
+    """An admin creates a club and names its first organizers (audited)."""
+    try:
+        with transaction.atomic():
+            club = Club.objects.create(**data)
+            for organizer in organizers:
+                organizer_add(club=club, user=organizer, actor=actor)
+            audit_record(
+                actor=actor,
+                action="club.created",
+                target_type="club",
+                target_id=club.pk,
+            )
+    except IntegrityError:
+        raise DomainError(_("A club with this short name already exists.")) from None
+    return club
+
+
+def club_update(*, club: Club, actor: User, data: dict) -> Club:
+    for field, value in data.items():
+        setattr(club, field, value)
+    club.save(update_fields=list(data))
+    return club
+
+
+def club_join(*, club: Club, member: User) -> ClubMembership:
+    """Join an open club at once, or ask the organizers of an approval club.
+    Joining twice returns the existing membership."""
+    if not member.is_member:
+        raise DomainError(_("Only admitted members can join clubs."))
+    status = (
+        ClubMembership.Status.ACTIVE
+        if club.join_policy == Club.JoinPolicy.OPEN
+        else ClubMembership.Status.PENDING
+    )
+    with transaction.atomic():
+        membership, created = ClubMembership.objects.get_or_create(
+            club=club,
+            user=member,
+            defaults={
+                "status": status,
+                "approved_at": timezone.now()
+                if status == ClubMembership.Status.ACTIVE
+                else None,
+            },
+        )
+        if created and status == ClubMembership.Status.PENDING:
+            for organizer_id in RoleAssignment.objects.filter(
+                role=Role.ORGANIZER, club=club
+            ).values_list("user_id", flat=True):
+                notification_enqueue(
+                    recipient=User(pk=organizer_id),
+                    kind="club_join_requested",
+                    dedupe_key=f"club-join:{membership.pk}:{organizer_id}",
+                    context_ids={"membership": membership.pk},
+                )
+    return membership
+
+
+def club_leave(*, club: Club, member: User) -> None:
+    with transaction.atomic():
+        ClubMembership.objects.filter(club=club, user=member).delete()
+        RoleAssignment.objects.filter(
+            user=member, role=Role.ORGANIZER, club=club
+        ).delete()
+
+
+def membership_decide(
+    *, membership: ClubMembership, actor: User, approve: bool
+) -> None:
+    """An organizer approves or declines a request to join (audited)."""
+    with transaction.atomic():
+        if approve:
+            updated = ClubMembership.objects.filter(
+                pk=membership.pk, status=ClubMembership.Status.PENDING
+            ).update(status=ClubMembership.Status.ACTIVE, approved_at=timezone.now())
+            if updated:
+                notification_enqueue(
+                    recipient=membership.user,
+                    kind="club_join_approved",
+                    dedupe_key=f"club-join-approved:{membership.pk}",
+                    context_ids={"membership": membership.pk},
+                )
+        else:
+            updated, _rows = ClubMembership.objects.filter(
+                pk=membership.pk, status=ClubMembership.Status.PENDING
+            ).delete()
+        if not updated:
+            raise DomainError(_("This request has already been handled."))
+        audit_record(
+            actor=actor,
+            action="club.join_approved" if approve else "club.join_declined",
+            target_type="club",
+            target_id=membership.club_id,
+            data={"user": membership.user_id},
+        )
+
+
+def organizer_add(*, club: Club, user: User, actor: User) -> RoleAssignment:
+    """Make a member an organizer of the club (they join it if needed). Audited."""
+    if not user.is_member:
+        raise DomainError(_("Only admitted members can organize a club."))
+    with transaction.atomic():
+        ClubMembership.objects.update_or_create(
+            club=club,
+            user=user,
+            defaults={
+                "status": ClubMembership.Status.ACTIVE,
+                "approved_at": timezone.now(),
+            },
+        )
+        assignment, created = RoleAssignment.objects.get_or_create(
+            user=user,
+            role=Role.ORGANIZER,
+            club=club,
+            defaults={"granted_by_id": actor.pk},
+        )
+        if not created:
+            raise DomainError(_("This member already organizes this club."))
+        audit_record(
+            actor=actor,
+            action="role.granted",
+            target_type="user",
+            target_id=user.pk,
+            data={"role": Role.ORGANIZER, "club": club.pk},
+        )
+    return assignment
+
+
+def organizer_remove(*, club: Club, user: User, actor: User) -> None:
+    with transaction.atomic():
+        organizers = RoleAssignment.objects.select_for_update().filter(
+            role=Role.ORGANIZER, club=club
+        )
+        if organizers.count() <= 1:
+            raise DomainError(_("A club needs at least one organizer."))
+        deleted, _rows = organizers.filter(user=user).delete()
+        if not deleted:
+            raise DomainError(_("This member does not organize this club."))
+        audit_record(
+            actor=actor,
+            action="role.revoked",
+            target_type="user",
+            target_id=user.pk,
+            data={"role": Role.ORGANIZER, "club": club.pk},
+        )
+
+
+def club_members_viewed(*, club: Club, viewer: User) -> None:
+    """Every view of a club's member list is written to the audit log."""
+    audit_record(
+        actor=viewer,
+        action="club.members_viewed",
+        target_type="club",
+        target_id=club.pk,
+    )

@@ -1,0 +1,48 @@
+"""Access to events. Objects a user may not see raise Http404."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from clubs.access import is_organizer
+
+from .models import Event, Registration
+
+
+def get_event_for_user(user, pk: int, *, write: bool = False) -> Event:
+    """An event the member may see; with write=True, one they organize."""
+    if write:
+        event = get_object_or_404(Event.objects.select_related("club"), pk=pk)
+        if not is_organizer(user, event.club):
+            raise Http404
+        return event
+    return get_object_or_404(
+        Event.objects.visible_to(user).select_related("club"), pk=pk
+    )
+
+
+def get_registration_for_member(user, pk: int) -> Registration:
+    return get_object_or_404(
+        Registration.objects.select_related("event"), pk=pk, member=user
+    )
+
+
+def private_details_visible(*, event: Event, user, registration=None) -> bool:
+    """The venue address and the online link: only for a confirmed registrant
+    who is an approved member, and only from the configured time before the
+    start (privacy rule 2). Organizers of the club always see them."""
+    if not user.is_authenticated or not user.is_member or event.is_cancelled:
+        return False
+    if is_organizer(user, event.club):
+        return True
+    if registration is None or registration.status != Registration.Status.CONFIRMED:
+        return False
+    lead = timedelta(hours=settings.EVENT_PRIVATE_DETAILS_LEAD_HOURS)
+    return event.starts_at - lead <= timezone.now() <= event.ends_at
+
+
+def private_details_from(event: Event):
+    return event.starts_at - timedelta(hours=settings.EVENT_PRIVATE_DETAILS_LEAD_HOURS)

@@ -1,0 +1,179 @@
+from datetime import timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from clubs.models import Club, ClubMembership
+
+from .models import Event, Registration
+
+
+def my_registration(*, event: Event, user) -> Registration | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        Registration.objects.filter(event=event, member=user)
+        .exclude(status=Registration.Status.CANCELLED)
+        .first()
+    )
+
+
+def member_home(*, user) -> dict:
+    """Next events (with waitlist positions) and clubs, in a fixed number of queries."""
+    registrations = list(
+        Registration.objects.filter(
+            member=user,
+            status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED],
+            event__ends_at__gte=timezone.now(),
+            event__status=Event.Status.SCHEDULED,
+        )
+        .select_related("event__club")
+        .order_by("event__starts_at")[:20]
+    )
+    waitlisted = [
+        r for r in registrations if r.status == Registration.Status.WAITLISTED
+    ]
+    positions = {}
+    if waitlisted:
+        # One query: for each waitlisted registration, how many are ahead of it.
+        ahead = Registration.objects.filter(
+            event_id__in=[r.event_id for r in waitlisted],
+            status=Registration.Status.WAITLISTED,
+        ).values_list("event_id", "queued_at", "id")
+        rows = list(ahead)
+        for registration in waitlisted:
+            positions[registration.pk] = sum(
+                1
+                for event_id, queued_at, pk in rows
+                if event_id == registration.event_id
+                and (queued_at, pk) <= (registration.queued_at, registration.pk)
+            )
+    memberships = list(
+        ClubMembership.objects.filter(user=user)
+        .select_related("club")
+        .order_by("club__name")
+    )
+    club_ids = [
+        m.club_id for m in memberships if m.status == ClubMembership.Status.ACTIVE
+    ]
+    suggestions = list(
+        Event.objects.scheduled()
+        .upcoming()
+        .filter(club_id__in=club_ids)
+        .exclude(
+            registrations__member=user,
+            registrations__status__in=["confirmed", "waitlisted"],
+        )
+        .select_related("club")[:5]
+    )
+    return {
+        "registrations": [(r, positions.get(r.pk)) for r in registrations],
+        "memberships": memberships,
+        "suggestions": suggestions,
+    }
+
+
+def club_directory(*, filters: dict) -> QuerySet[Club]:
+    queryset = Club.objects.annotate(
+        member_count=Count("memberships", filter=Q(memberships__status="active"))
+    )
+    if filters.get("country"):
+        queryset = queryset.filter(country__iexact=filters["country"])
+    if filters.get("city"):
+        queryset = queryset.filter(city__iexact=filters["city"])
+    if filters.get("language"):
+        queryset = queryset.filter(languages__contains=[filters["language"]])
+    if filters.get("online"):
+        queryset = queryset.filter(is_online=True)
+    return queryset.order_by("country", "city", "name")
+
+
+def club_public_events(*, club: Club) -> QuerySet[Event]:
+    """What a club page shows the public: when it meets. Never who attends."""
+    return (
+        Event.objects.scheduled()
+        .upcoming()
+        .filter(club=club)
+        .only(
+            "id",
+            "title",
+            "kind",
+            "format",
+            "starts_at",
+            "ends_at",
+            "club_id",
+            "language",
+        )[:10]
+    )
+
+
+def organizer_dashboard(*, club: Club) -> dict:
+    upcoming = list(Event.objects.filter(club=club).upcoming().with_seat_counts()[:20])
+    recent = list(
+        Event.objects.filter(club=club, status=Event.Status.SCHEDULED)
+        .past()
+        .annotate(
+            attended=Count(
+                "registrations", filter=Q(registrations__attendance="attended")
+            ),
+            no_show=Count(
+                "registrations", filter=Q(registrations__attendance="no_show")
+            ),
+            confirmed_count=Count(
+                "registrations", filter=Q(registrations__status="confirmed")
+            ),
+        )[:10]
+    )
+    pending = ClubMembership.objects.filter(
+        club=club, status=ClubMembership.Status.PENDING
+    ).count()
+    return {"upcoming": upcoming, "recent": recent, "pending_members": pending}
+
+
+def attendee_list(*, event: Event) -> QuerySet[Registration]:
+    return (
+        Registration.objects.filter(
+            event=event,
+            status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED],
+        )
+        .select_related("member")
+        .only(
+            "id",
+            "status",
+            "attendance",
+            "queued_at",
+            "member__id",
+            "member__display_name",
+        )
+        .order_by("status", "queued_at", "id")
+    )
+
+
+def club_members(*, club: Club) -> QuerySet[ClubMembership]:
+    return (
+        ClubMembership.objects.filter(club=club)
+        .select_related("user")
+        .only("id", "status", "created_at", "user__id", "user__display_name")
+        .order_by("status", "user__display_name")
+    )
+
+
+def feed_events_for_member(*, user) -> QuerySet[Event]:
+    """The member's events for their private feed (cancelled events stay, marked
+    cancelled, so calendar apps remove them properly)."""
+    since = timezone.now() - timedelta(days=60)
+    return (
+        Event.objects.filter(
+            registrations__member=user,
+            registrations__status__in=["confirmed", "waitlisted"],
+            starts_at__gte=since,
+        )
+        .select_related("club")
+        .distinct()
+        .order_by("starts_at")
+    )
+
+
+def club_feed_events(*, club: Club) -> QuerySet[Event]:
+    since = timezone.now() - timedelta(days=60)
+    return Event.objects.filter(club=club, starts_at__gte=since).order_by("starts_at")

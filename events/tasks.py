@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="events.extend_series", ignore_result=True)
+def extend_series() -> int:
+    return services.series_extend_all()
