@@ -1,5 +1,6 @@
 import secrets
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -49,7 +50,10 @@ class Series(models.Model):
     interval = models.PositiveSmallIntegerField(default=1)
     # For monthly_weekday: 1..4, or -1 for "last".
     week_of_month = models.SmallIntegerField(null=True, blank=True)
-    first_start_local = models.DateTimeField()  # naive wall-clock time in the club zone
+    # Wall-clock date and time of the first meeting in the club's zone. Kept as
+    # a date and a time (not a DateTimeField, which stores an instant in UTC).
+    first_date = models.DateField()
+    start_time = models.TimeField()
     duration_minutes = models.PositiveIntegerField()
     until = models.DateField(null=True, blank=True)
     generated_until = models.DateTimeField(null=True, blank=True)
@@ -58,6 +62,11 @@ class Series(models.Model):
 
     def __str__(self):
         return f"Series #{self.pk}"
+
+    @property
+    def first_start_local(self) -> datetime:
+        """Naive local datetime of the first meeting."""
+        return datetime.combine(self.first_date, self.start_time)
 
 
 class Event(models.Model):

@@ -66,7 +66,13 @@ def member_home(*, user) -> dict:
         )
         .select_related("club")[:5]
     )
+    from clubs.access import organized_club_ids
+
+    organized = list(
+        Club.objects.filter(pk__in=organized_club_ids(user)).order_by("name")
+    )
     return {
+        "organized": organized,
         "registrations": [(r, positions.get(r.pk)) for r in registrations],
         "memberships": memberships,
         "suggestions": suggestions,
@@ -94,6 +100,7 @@ def club_public_events(*, club: Club) -> QuerySet[Event]:
         Event.objects.scheduled()
         .upcoming()
         .filter(club=club)
+        .select_related("club")
         .only(
             "id",
             "title",
@@ -101,17 +108,24 @@ def club_public_events(*, club: Club) -> QuerySet[Event]:
             "format",
             "starts_at",
             "ends_at",
-            "club_id",
             "language",
+            "club__id",
+            "club__timezone",
         )[:10]
     )
 
 
 def organizer_dashboard(*, club: Club) -> dict:
-    upcoming = list(Event.objects.filter(club=club).upcoming().with_seat_counts()[:20])
+    upcoming = list(
+        Event.objects.filter(club=club)
+        .upcoming()
+        .select_related("club")
+        .with_seat_counts()[:20]
+    )
     recent = list(
         Event.objects.filter(club=club, status=Event.Status.SCHEDULED)
         .past()
+        .select_related("club")
         .annotate(
             attended=Count(
                 "registrations", filter=Q(registrations__attendance="attended")

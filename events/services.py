@@ -88,7 +88,7 @@ def event_create(*, club: Club, actor: User, data: dict) -> Event:
     return event
 
 
-# --- Series ------------------------------------------------------------------------
+# --- Series ----------
 
 
 def series_create(
@@ -121,7 +121,8 @@ def series_create(
             frequency=frequency,
             interval=max(interval, 1),
             week_of_month=week_of_month,
-            first_start_local=first_local,
+            first_date=first_local.date(),
+            start_time=first_local.time(),
             duration_minutes=duration,
             until=until,
             template=template,
@@ -160,10 +161,8 @@ def series_extend(*, series: Series, now: datetime | None = None) -> int:
             locked, start_local, end_local
         ):
             starts_at = recurrence.local_to_utc(local_start, series.club.timezone)
-            ends_at = recurrence.local_to_utc(
-                local_start + timedelta(minutes=locked.duration_minutes),
-                series.club.timezone,
-            )
+            # The duration is kept exactly, also when the start falls in a DST gap.
+            ends_at = starts_at + timedelta(minutes=locked.duration_minutes)
             if Event.objects.filter(series=locked, starts_at=starts_at).exists():
                 continue
             fields = {k: v for k, v in template.items() if k in EVENT_FIELDS}
@@ -193,7 +192,7 @@ def series_extend_all() -> int:
     return total
 
 
-# --- Editing and cancelling --------------------------------------------------------
+# --- Editing and cancelling ----------
 
 
 def _notify_registrants(event: Event, kind: str) -> None:
@@ -372,16 +371,31 @@ def series_update_from(*, event: Event, actor: User, data: dict) -> int:
             local = later.starts_at.astimezone(tz).replace(tzinfo=None) + shift
             starts_at = recurrence.local_to_utc(local, event.club.timezone)
             changes = {**data, "starts_at": starts_at, "ends_at": starts_at + duration}
+            if data.get("registration_opens_at"):
+                # Keep the same lead time before each meeting, not one fixed moment.
+                lead = data["starts_at"] - data["registration_opens_at"]
+                changes["registration_opens_at"] = starts_at - lead
             if later.pk != event.pk:
                 changes["online_link"] = later.online_link
             event_update(event=later, actor=actor, data=changes)
             count += 1
         series = Series.objects.select_for_update().get(pk=event.series_id)
         series.template.update({f: data.get(f) for f in EVENT_FIELDS if f in data})
+        series.template["registration_lead_minutes"] = (
+            int(
+                (data["starts_at"] - data["registration_opens_at"]).total_seconds()
+                // 60
+            )
+            if data.get("registration_opens_at")
+            else None
+        )
         series.template.pop("online_link", None)
-        series.first_start_local = series.first_start_local + shift
+        shifted = series.first_start_local + shift
+        series.first_date, series.start_time = shifted.date(), shifted.time()
         series.duration_minutes = int(duration.total_seconds() // 60)
-        series.save(update_fields=["template", "first_start_local", "duration_minutes"])
+        series.save(
+            update_fields=["template", "first_date", "start_time", "duration_minutes"]
+        )
     return count
 
 
@@ -391,7 +405,7 @@ def event_save_summary(*, event: Event, actor: User, summary: str) -> Event:
     return event
 
 
-# --- Registration ------------------------------------------------------------------
+# --- Registration ----------
 
 
 def can_register(*, event: Event, member: User) -> bool:

@@ -118,7 +118,7 @@ def calendar_settings(request):
     return render(request, "events/calendar_settings.html", {"feed_url": url})
 
 
-# --- Organizers -------------------------------------------------------------------------
+# --- Organizers ----------
 
 
 @role_required(Role.ORGANIZER)

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
@@ -85,3 +87,41 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     statement = "I condemn the war and say so openly."
     motivation = "Talk better with my parents."
     heard_from = "A friend"
+
+
+class ClubFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "clubs.Club"
+
+    name = factory.Sequence(lambda n: f"Club {n}")
+    slug = factory.Sequence(lambda n: f"club-{n}")
+    city = "Berlin"
+    country = "Germany"
+    timezone = "Europe/Berlin"
+    languages = ["ru"]
+
+
+def join(club, user, status="active"):
+    from clubs.models import ClubMembership
+
+    ClubMembership.objects.create(club=club, user=user, status=status)
+    return user
+
+
+def make_organizer(club, **kwargs):
+    user = enable_mfa(MemberFactory(**kwargs))
+    join(club, user)
+    return give_role(user, "organizer", club)
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "events.Event"
+
+    club = factory.SubFactory(ClubFactory)
+    title = factory.Sequence(lambda n: f"Meeting {n}")
+    format = "offline"
+    venue_address = "Canary Street 13, Berlin"
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
+    eligibility = "club"

@@ -229,3 +229,31 @@ def test_verification_email_is_neutral(client):
     message = mail.outbox[0]
     assert message.from_email == "Notifications <noreply@localhost>"
     assert not re.search(r"club|war|russia", message.subject, re.I)
+
+
+def test_seed_demo_clubs_events_and_registrations_are_idempotent():
+    from django.utils import timezone
+
+    from clubs.models import Club, ClubMembership
+    from events.models import Event, Registration, Series
+
+    def snapshot():
+        return [
+            list(model.objects.order_by("pk").values())
+            for model in (Club, ClubMembership, Event, Registration, Series)
+        ]
+
+    call_command("seed_demo")
+    tables = snapshot()
+    call_command("seed_demo")
+    assert snapshot() == tables
+
+    now = timezone.now()
+    assert Club.objects.count() == 8
+    for club in Club.objects.all():
+        assert club.events.filter(starts_at__lt=now).exists(), club.slug
+        assert club.events.filter(starts_at__gt=now).exists(), club.slug
+    member = User.objects.get(email="member@demo.mosty.test")
+    statuses = set(member.registrations.values_list("status", flat=True))
+    assert {"confirmed", "waitlisted"} <= statuses
+    assert Registration.objects.filter(attendance="attended").exists()

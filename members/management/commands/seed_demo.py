@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from clubs.demo import DEMO_CLUBS, seed_clubs
 from members.models import Application, Decision, Role, RoleAssignment, User, Vouch
 
 DEMO_PASSWORD = "mosty-demo-2026"  # noqa: S105 - printed for local demo use only
@@ -122,6 +123,8 @@ class Command(BaseCommand):
                 user.is_staff = user.is_superuser = True
                 user.save(update_fields=["is_staff", "is_superuser"])
         self._applications(users)
+        clubs_created = seed_clubs(users=users)
+        self.stdout.write(f"Clubs: {len(DEMO_CLUBS)} ({clubs_created} created)")
         self.stdout.write(f"Demo data ready ({created} accounts created).")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for role, email, *_ in DEMO_ACCOUNTS:
