@@ -183,6 +183,7 @@ def seed_clubs(*, users: dict) -> int:
     _make_organizer(clubs["berlin"], organizer, admin)
     _make_organizer(clubs["online"], organizer, admin)
     _make_organizer(clubs["vilnius"], admin, admin)
+    _make_organizer(clubs["warsaw"], admin, admin)
     for slug in ("berlin", "online", "warsaw"):
         club_join(club=clubs[slug], member=member)
 

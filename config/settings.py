@@ -310,3 +310,9 @@ CELERY_BEAT_SCHEDULE["extend-series"] = {
     "task": "events.extend_series",
     "schedule": 6 * 3600.0,
 }
+
+# --- Trainings ------------------------------------------------------------------------
+TRAINING_FOLLOWUP_DAYS = [
+    int(d) for d in env.list("TRAINING_FOLLOWUP_DAYS", default=["7", "30", "90"])
+]
+TRAINING_CHECKIN_GRACE_DAYS = env.int("TRAINING_CHECKIN_GRACE_DAYS", default=5)

@@ -29,6 +29,7 @@ class EventFormat(models.TextChoices):
 class Eligibility(models.TextChoices):
     CLUB = "club", _("Members of this club")
     ALL = "all", _("All members")
+    PROGRAMME = "programme", _("Trainees of the programme")
 
 
 class Series(models.Model):
@@ -80,6 +81,13 @@ class Event(models.Model):
     series = models.ForeignKey(
         Series, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
     )
+    programme = models.ForeignKey(
+        "trainings.Programme",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sessions",
+    )
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(
         _("kind"), max_length=16, choices=EventKind.choices, default=EventKind.MEETING
@@ -106,7 +114,7 @@ class Event(models.Model):
     )
     eligibility = models.CharField(
         _("who may register"),
-        max_length=8,
+        max_length=12,
         choices=Eligibility.choices,
         default=Eligibility.CLUB,
     )

@@ -404,3 +404,53 @@ def test_member_home_query_count_is_flat(client):
             services.registration_register(event=event, member=member)
 
     _flat(client, "/", make)
+
+
+# --- Who may use the remaining URLs ---------------------------------------------
+
+
+def test_leave_club(client):
+    club = ClubFactory()
+    member = join(club, MemberFactory())
+    _login(client, member)
+    client.post(reverse("clubs:club-leave", args=[club.slug]))
+    assert not ClubMembership.objects.filter(user=member).exists()
+
+
+def test_other_clubs_organizer_cannot_manage_members(client):
+    club = ClubFactory(join_policy="approval")
+    membership = ClubMembership.objects.create(
+        club=club, user=MemberFactory(), status="pending"
+    )
+    _login(client, make_organizer(ClubFactory()))
+    decide = reverse("clubs:membership-decide", args=[club.slug, membership.pk])
+    assert client.post(decide, {"decision": "approve"}).status_code == 404
+    add = reverse("clubs:organizer-add", args=[club.slug])
+    assert client.post(add, {"member": "x"}).status_code == 404
+    organizer = make_organizer(club)
+    remove = reverse("clubs:organizer-remove", args=[club.slug, organizer.pk])
+    assert client.post(remove).status_code == 404
+    membership.refresh_from_db()
+    assert membership.status == "pending"
+
+
+def test_membership_of_another_club_is_404_for_its_organizer(client):
+    club, other = ClubFactory(), ClubFactory()
+    foreign = ClubMembership.objects.create(
+        club=other, user=MemberFactory(), status="pending"
+    )
+    _login(client, make_organizer(club))
+    url = reverse("clubs:membership-decide", args=[club.slug, foreign.pk])
+    assert client.post(url, {"decision": "approve"}).status_code == 404
+
+
+def test_only_admins_create_clubs(client):
+    _login(client, make_organizer(ClubFactory()))
+    assert client.get(reverse("clubs:club-create")).status_code == 404
+
+
+def test_calendar_settings_for_members_only(client):
+    assert client.get(reverse("events:calendar-settings")).status_code == 302
+    _login(client, UserFactory())
+    response = client.get(reverse("events:calendar-settings"))
+    assert response["Location"] == reverse("members:application")

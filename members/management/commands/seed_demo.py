@@ -113,7 +113,7 @@ class Command(BaseCommand):
                     user=user, role=platform_role, club=None
                 )
             if (
-                platform_role_needs_mfa(roles)
+                platform_role_needs_mfa(role, roles)
                 and not Authenticator.objects.filter(
                     user=user, type=Authenticator.Type.TOTP
                 ).exists()
@@ -130,7 +130,7 @@ class Command(BaseCommand):
         for role, email, *_ in DEMO_ACCOUNTS:
             self.stdout.write(f"  {role:<10} {email}")
         self.stdout.write(
-            "Staff accounts (admin, vetter, trainer) use two-factor codes: "
+            "Staff accounts (admin, vetter, organizer, trainer) use two-factor codes: "
             "run `.venv/bin/python manage.py demo_totp` for the current one "
             f"(secret {DEMO_TOTP_SECRET})."
         )
@@ -200,5 +200,6 @@ class Command(BaseCommand):
                 application.save(update_fields=["status", "decided_at"])
 
 
-def platform_role_needs_mfa(roles) -> bool:
-    return bool(roles)
+def platform_role_needs_mfa(account: str, roles) -> bool:
+    """Staff pages need MFA: the organizer (a club role) and every platform role."""
+    return account == "organizer" or bool(roles)
