@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("events.urls")),
     path("clubs/", include("clubs.urls")),
+    path("trainings/", include("trainings.urls")),
     path("admin/", admin.site.urls),
     path("", include("core.urls")),
 ]

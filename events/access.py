@@ -16,12 +16,23 @@ def get_event_for_user(user, pk: int, *, write: bool = False) -> Event:
     """An event the member may see; with write=True, one they organize."""
     if write:
         event = get_object_or_404(Event.objects.select_related("club"), pk=pk)
-        if not is_organizer(user, event.club):
+        if not can_manage(user, event):
             raise Http404
         return event
     return get_object_or_404(
         Event.objects.visible_to(user).select_related("club"), pk=pk
     )
+
+
+def can_manage(user, event: Event) -> bool:
+    """The club's organizers, and for a training session its programme's trainers."""
+    if is_organizer(user, event.club):
+        return True
+    if event.programme_id is not None:
+        from trainings.access import is_trainer_of
+
+        return is_trainer_of(user, event.programme)
+    return False
 
 
 def get_registration_for_member(user, pk: int) -> Registration:
@@ -36,7 +47,7 @@ def private_details_visible(*, event: Event, user, registration=None) -> bool:
     start (privacy rule 2). Organizers of the club always see them."""
     if not user.is_authenticated or not user.is_member or event.is_cancelled:
         return False
-    if is_organizer(user, event.club):
+    if can_manage(user, event):
         return True
     if registration is None or registration.status != Registration.Status.CONFIRMED:
         return False

@@ -20,9 +20,19 @@ class EventQuerySet(QuerySet):
         if not user.is_authenticated or not user.is_member:
             return self.none()
         organized = organized_club_ids(user)
+        trainee = Q(
+            eligibility="programme",
+            programme__applications__member=user,
+            programme__applications__status="accepted",
+        )
+        club_member = ~Q(eligibility="programme") & Q(
+            club__memberships__user=user, club__memberships__status="active"
+        )
         return self.filter(
             Q(eligibility="all")
-            | Q(club__memberships__user=user, club__memberships__status="active")
+            | club_member
+            | trainee
+            | Q(programme__trainers=user)
             | Q(club_id__in=organized)
         ).distinct()
 

@@ -7,13 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clubs.access import get_club_for_organizer, is_organizer
+from clubs.access import get_club_for_organizer
 from core.exceptions import DomainError
 from members.access import member_required, role_required
 from members.models import Role
 
 from . import calendars, selectors, services
 from .access import (
+    can_manage,
     get_event_for_user,
     get_registration_for_member,
     private_details_from,
@@ -41,7 +42,7 @@ def event_detail(request, pk):
             ),
             "private_from": private_details_from(event),
             "can_register": services.can_register(event=event, member=request.user),
-            "is_organizer": is_organizer(request.user, event.club),
+            "is_organizer": can_manage(request.user, event),
             "confirmed": event.registrations.filter(status="confirmed").count(),
             "now": timezone.now(),
         },
@@ -178,7 +179,7 @@ def _initial(event: Event) -> dict:
     }
 
 
-@role_required(Role.ORGANIZER)
+@role_required(Role.ORGANIZER, Role.TRAINER)
 def event_edit(request, pk):
     event = get_event_for_user(request.user, pk, write=True)
     form = EventEditForm(
@@ -208,7 +209,7 @@ def event_edit(request, pk):
     )
 
 
-@role_required(Role.ORGANIZER)
+@role_required(Role.ORGANIZER, Role.TRAINER)
 @require_POST
 def event_cancel(request, pk):
     event = get_event_for_user(request.user, pk, write=True)
@@ -221,7 +222,7 @@ def event_cancel(request, pk):
     return redirect(event)
 
 
-@role_required(Role.ORGANIZER)
+@role_required(Role.ORGANIZER, Role.TRAINER)
 def event_checkin(request, pk):
     """Attendance on a phone: the attendee list (viewing it is audited)."""
     event = get_event_for_user(request.user, pk, write=True)
@@ -250,7 +251,7 @@ def event_checkin(request, pk):
     )
 
 
-@role_required(Role.ORGANIZER)
+@role_required(Role.ORGANIZER, Role.TRAINER)
 @require_POST
 def event_summary(request, pk):
     event = get_event_for_user(request.user, pk, write=True)

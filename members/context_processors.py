@@ -14,6 +14,8 @@ def navigation(request):
             "is_member": user.is_member,
             "can_vet": access.can_vet(user),
             "is_admin": user.is_member and access.is_admin(user),
+            "is_trainer": user.is_member
+            and any(role in ("trainer", "admin") for role, _ in access.user_roles(user)),
             "is_organizer": user.is_member
             and any(role == "organizer" for role, _ in access.user_roles(user)),
             "pending_vouches": (

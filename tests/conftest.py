@@ -21,3 +21,13 @@ def user(db):
 def user_client(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    # Services raise translated messages; tests read them in English. Requests
+    # still pick their own language (LocaleMiddleware / the account's choice).
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -125,3 +125,34 @@ class EventFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
     eligibility = "club"
+
+
+def make_trainer(**kwargs):
+    return enable_mfa(give_role(MemberFactory(**kwargs), "trainer"))
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "trainings.Programme"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Programme {n}")
+    club = factory.SubFactory(ClubFactory)
+    cohort_size = 2
+    applications_open_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    applications_close_at = factory.LazyFunction(
+        lambda: timezone.now() + timedelta(days=10)
+    )
+
+    @factory.post_generation
+    def trainers(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.trainers.set(extracted)
+
+
+def training_session(programme, *, days=5, **kwargs):
+    return EventFactory(
+        club=programme.club, programme=programme, kind="training",
+        eligibility="programme", starts_at=timezone.now() + timedelta(days=days),
+        **kwargs,
+    )
