@@ -117,11 +117,10 @@ def copy_rows(model, rows: list[dict], *, now: datetime) -> int:
             f'COPY "{model._meta.db_table}" ({columns}) FROM STDIN', buffer
         )
         if model._meta.pk.get_internal_type() in ("AutoField", "BigAutoField"):
-            cursor.execute(
-                "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
-                f'(SELECT COALESCE(MAX(id), 1) FROM "{model._meta.db_table}"))',
-                [model._meta.db_table],
-            )
+            table = model._meta.db_table  # the model's own name, not user input
+            reset = f"""SELECT setval(pg_get_serial_sequence(%s, 'id'),
+                (SELECT COALESCE(MAX(id), 1) FROM "{table}"))"""  # noqa: S608
+            cursor.execute(reset, [table])
     return len(rows)
 
 
@@ -193,7 +192,7 @@ def seed(*, key: str) -> dict:
         )
     applicant_id = MEMBERS
     applicant_ids = []
-    for status, how_many, is_member in APPLICATION_MIX:
+    for _status, how_many, is_member in APPLICATION_MIX:
         if is_member:
             continue
         for _ in range(how_many):
@@ -220,8 +219,13 @@ def seed(*, key: str) -> dict:
     copy_rows(
         EmailAddress,
         [
-            {"id": u["id"], "email": u["email"], "verified": True, "primary": True,
-             "user_id": u["id"]}
+            {
+                "id": u["id"],
+                "email": u["email"],
+                "verified": True,
+                "primary": True,
+                "user_id": u["id"],
+            }
             for u in users
         ],
         now=now,
@@ -260,22 +264,34 @@ def seed(*, key: str) -> dict:
     ]
     vetter_ids = list(range(2, 11))
     for uid in vetter_ids:
-        roles.append({"id": len(roles) + 1, "user_id": uid, "role": "vetter",
-                      "club_id": None})
+        roles.append(
+            {"id": len(roles) + 1, "user_id": uid, "role": "vetter", "club_id": None}
+        )
     organizers: dict[int, list[int]] = {}
     for club_id in club_ids:
         pool = [u for u in active_members[club_id] if u > 10]
         organizers[club_id] = pool[:2]
         for uid in organizers[club_id]:
-            roles.append({"id": len(roles) + 1, "user_id": uid,
-                          "role": "organizer", "club_id": club_id})
+            roles.append(
+                {
+                    "id": len(roles) + 1,
+                    "user_id": uid,
+                    "role": "organizer",
+                    "club_id": club_id,
+                }
+            )
     copy_rows(RoleAssignment, roles, now=now)
     staff_ids = sorted({r["user_id"] for r in roles})
     copy_rows(
         Authenticator,
         [
-            {"id": i + 1, "user_id": uid, "type": "totp",
-             "data": {"secret": BENCH_TOTP_SECRET}, "created_at": now}
+            {
+                "id": i + 1,
+                "user_id": uid,
+                "type": "totp",
+                "data": {"secret": BENCH_TOTP_SECRET},
+                "created_at": now,
+            }
             for i, uid in enumerate(staff_ids)
         ],
         now=now,
@@ -291,25 +307,40 @@ def seed(*, key: str) -> dict:
             hour=19, minute=0, second=0, microsecond=0, tzinfo=None
         ) + timedelta(days=club["id"] % 7)
         template = {
-            "kind": "meeting", "title": "Weekly meeting", "description": "",
-            "language": "ru", "speaker": "", "format": "offline",
+            "kind": "meeting",
+            "title": "Weekly meeting",
+            "description": "",
+            "language": "ru",
+            "speaker": "",
+            "format": "offline",
             "venue_address": f"Community room, {club['city'] or 'Online'}",
-            "online_link": "", "capacity": 30, "eligibility": "club",
+            "online_link": "",
+            "capacity": 30,
+            "eligibility": "club",
             "registration_lead_minutes": None,
         }
         if club["is_online"]:
-            template.update(format="online", venue_address="",
-                            online_link="https://meet.jit.si/mosty-bench-room")
+            template.update(
+                format="online",
+                venue_address="",
+                online_link="https://meet.jit.si/mosty-bench-room",
+            )
         series_id = club["id"]
         occurrences = WEEKS_BACK + WEEKS_AHEAD + 1
         series_rows.append(
             {
-                "id": series_id, "club_id": club["id"], "frequency": "weekly",
-                "interval": 1, "week_of_month": None,
-                "first_date": first_local.date(), "start_time": first_local.time(),
-                "duration_minutes": 120, "until": None,
+                "id": series_id,
+                "club_id": club["id"],
+                "frequency": "weekly",
+                "interval": 1,
+                "week_of_month": None,
+                "first_date": first_local.date(),
+                "start_time": first_local.time(),
+                "duration_minutes": 120,
+                "until": None,
                 "generated_until": now + timedelta(weeks=WEEKS_AHEAD + 1),
-                "template": template, "created_at": now - timedelta(days=400),
+                "template": template,
+                "created_at": now - timedelta(days=400),
             }
         )
         for week in range(occurrences):
@@ -317,12 +348,15 @@ def seed(*, key: str) -> dict:
             starts = local.replace(tzinfo=tz).astimezone(UTC)
             events.append(
                 {
-                    "club_id": club["id"], "series_id": series_id,
-                    "kind": "meeting", "title": f"Weekly meeting {week + 1}",
+                    "club_id": club["id"],
+                    "series_id": series_id,
+                    "kind": "meeting",
+                    "title": f"Weekly meeting {week + 1}",
                     "format": template["format"],
                     "venue_address": template["venue_address"],
                     "online_link": template["online_link"],
-                    "starts_at": starts, "ends_at": starts + timedelta(hours=2),
+                    "starts_at": starts,
+                    "ends_at": starts + timedelta(hours=2),
                     "capacity": None if week % 10 == 3 else 30,
                     "eligibility": "club",
                     "status": "cancelled" if week % 25 == 7 else "scheduled",
@@ -336,7 +370,9 @@ def seed(*, key: str) -> dict:
             starts = starts.replace(minute=0)
             events.append(
                 {
-                    "club_id": club["id"], "series_id": None, "kind": kind,
+                    "club_id": club["id"],
+                    "series_id": None,
+                    "kind": kind,
                     "title": f"{kind.capitalize()} {extra + 1}",
                     "description": "How to listen first and argue later.",
                     "speaker": "Guest speaker",
@@ -387,7 +423,8 @@ def seed(*, key: str) -> dict:
         people = rng.sample(pool, min(size, len(pool)))
         past = event["ends_at"] < now
         confirmed = 0
-        opened = event["starts_at"] - timedelta(days=21)
+        # Registrations happened before now, even for meetings months ahead.
+        opened = min(event["starts_at"] - timedelta(days=21), now - timedelta(days=2))
         for position, uid in enumerate(people):
             queued = opened + timedelta(minutes=position * 7 + rng.randint(0, 6))
             if rng.random() < 0.05:
@@ -403,19 +440,30 @@ def seed(*, key: str) -> dict:
             rid = len(registrations) + 1
             registrations.append(
                 {
-                    "id": rid, "event_id": event["id"], "member_id": uid,
-                    "status": status, "attendance": attendance,
-                    "created_at": queued, "queued_at": queued, "updated_at": queued,
+                    "id": rid,
+                    "event_id": event["id"],
+                    "member_id": uid,
+                    "status": status,
+                    "attendance": attendance,
+                    "created_at": queued,
+                    "queued_at": queued,
+                    "updated_at": queued,
                 }
             )
             sent_at = min(queued + timedelta(seconds=40), now)
             notifications.append(
                 {
-                    "recipient_id": uid, "kind": "registration_confirmed",
+                    "recipient_id": uid,
+                    "kind": "registration_confirmed",
                     "dedupe_key": f"registration:{rid}",
-                    "context_ids": {"registration": rid}, "due_at": queued,
-                    "status": "sent", "attempts": 1, "queued_at": queued,
-                    "claimed_at": sent_at, "sent_at": sent_at, "last_error": "",
+                    "context_ids": {"registration": rid},
+                    "due_at": queued,
+                    "status": "sent",
+                    "attempts": 1,
+                    "queued_at": queued,
+                    "claimed_at": sent_at,
+                    "sent_at": sent_at,
+                    "last_error": "",
                     "created_at": queued,
                 }
             )
@@ -428,14 +476,17 @@ def seed(*, key: str) -> dict:
                 done = due <= now
                 notifications.append(
                     {
-                        "recipient_id": uid, "kind": "event_reminder",
+                        "recipient_id": uid,
+                        "kind": "event_reminder",
                         "dedupe_key": f"reminder:{rid}:{hours}",
                         "context_ids": {"registration": rid, "hours": hours},
-                        "due_at": due, "status": "sent" if done else "pending",
+                        "due_at": due,
+                        "status": "sent" if done else "pending",
                         "attempts": 1 if done else 0,
                         "queued_at": due if done else None,
                         "claimed_at": due if done else None,
-                        "sent_at": due if done else None, "last_error": "",
+                        "sent_at": due if done else None,
+                        "last_error": "",
                         "created_at": queued,
                     }
                 )
@@ -460,19 +511,30 @@ def seed(*, key: str) -> dict:
         for _ in range(how_many):
             aid = len(applications) + 1
             applicant = next(approved_members) if is_member else next(applicants)
-            submitted = now - timedelta(days=rng.randint(0, 120),
-                                        minutes=rng.randint(0, 1440))
-            decided = submitted + timedelta(days=3) if status in (
-                "approved", "rejected") else None
+            submitted = now - timedelta(
+                days=rng.randint(0, 120), minutes=rng.randint(0, 1440)
+            )
+            decided = (
+                submitted + timedelta(days=3)
+                if status in ("approved", "rejected")
+                else None
+            )
             applications.append(
                 {
-                    "id": aid, "applicant_id": applicant, "status": status,
-                    "country": "Germany", "city": "Berlin", "languages": ["ru"],
+                    "id": aid,
+                    "applicant_id": applicant,
+                    "status": status,
+                    "country": "Germany",
+                    "city": "Berlin",
+                    "languages": ["ru"],
                     "statement": "I condemn the war and say so openly.",
                     "motivation": "Talk better with my parents.",
-                    "heard_from": "A friend", "info_request": "",
-                    "applicant_reply": "", "submitted_at": submitted,
-                    "updated_at": submitted, "decided_at": decided,
+                    "heard_from": "A friend",
+                    "info_request": "",
+                    "applicant_reply": "",
+                    "submitted_at": submitted,
+                    "updated_at": submitted,
+                    "decided_at": decided,
                     "purged_at": None,
                 }
             )
@@ -480,10 +542,14 @@ def seed(*, key: str) -> dict:
                 vouch_status = rng.choice(["requested", "confirmed", "confirmed"])
                 vouches.append(
                     {
-                        "id": len(vouches) + 1, "application_id": aid,
-                        "voucher_id": voucher, "status": vouch_status,
-                        "comment": "", "requested_at": submitted,
-                        "responded_at": None if vouch_status == "requested"
+                        "id": len(vouches) + 1,
+                        "application_id": aid,
+                        "voucher_id": voucher,
+                        "status": vouch_status,
+                        "comment": "",
+                        "requested_at": submitted,
+                        "responded_at": None
+                        if vouch_status == "requested"
                         else submitted + timedelta(days=1),
                     }
                 )
@@ -496,8 +562,11 @@ def seed(*, key: str) -> dict:
             for vetter, kind in zip(rng.sample(vetter_ids, 2), kinds, strict=False):
                 decisions.append(
                     {
-                        "id": len(decisions) + 1, "application_id": aid,
-                        "vetter_id": vetter, "kind": kind, "reason": "Checked.",
+                        "id": len(decisions) + 1,
+                        "application_id": aid,
+                        "vetter_id": vetter,
+                        "kind": kind,
+                        "reason": "Checked.",
                         "created_at": submitted + timedelta(days=2),
                     }
                 )
@@ -533,17 +602,23 @@ def seed(*, key: str) -> dict:
         counts["journal_entries"] = "n/a (not built yet)"
 
     # --- Who the benchmark signs in as ------------------------------------------
-    upcoming_ids = {e["id"] for e in events if e["ends_at"] >= now
-                    and e["status"] == "scheduled"}
+    upcoming_ids = {
+        e["id"] for e in events if e["ends_at"] >= now and e["status"] == "scheduled"
+    }
     per_member: dict[int, list[dict]] = {}
     for registration in registrations:
-        if (registration["event_id"] in upcoming_ids
-                and registration["status"] in ("confirmed", "waitlisted")
-                and registration["member_id"] not in organizer_ids):
+        if (
+            registration["event_id"] in upcoming_ids
+            and registration["status"] in ("confirmed", "waitlisted")
+            and registration["member_id"] not in organizer_ids
+        ):
             per_member.setdefault(registration["member_id"], []).append(registration)
     member_id = max(
-        (uid for uid, regs in per_member.items()
-         if any(r["status"] == "waitlisted" for r in regs)),
+        (
+            uid
+            for uid, regs in per_member.items()
+            if any(r["status"] == "waitlisted" for r in regs)
+        ),
         key=lambda uid: (len(per_member[uid]), -uid),
     )
     waitlisted = [r for r in per_member[member_id] if r["status"] == "waitlisted"]

@@ -182,7 +182,7 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # --- Static files --------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "var" / "staticfiles")
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
@@ -316,3 +316,11 @@ TRAINING_FOLLOWUP_DAYS = [
     int(d) for d in env.list("TRAINING_FOLLOWUP_DAYS", default=["7", "30", "90"])
 ]
 TRAINING_CHECKIN_GRACE_DAYS = env.int("TRAINING_CHECKIN_GRACE_DAYS", default=5)
+
+# --- Benchmark (make bench) -----------------------------------------------------
+# MOSTY_BENCH=1 mounts /bench/floor, the smallest view every page is measured
+# against, and reports SQL queries per request in an X-Bench-Queries header.
+# Only `make bench` sets it; never set it in production.
+MOSTY_BENCH = env.bool("MOSTY_BENCH", default=False)
+if MOSTY_BENCH:
+    MIDDLEWARE.insert(0, "bench.middleware.QueryCountMiddleware")

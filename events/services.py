@@ -414,9 +414,12 @@ def can_register(*, event: Event, member: User) -> bool:
     if event.eligibility == Eligibility.ALL:
         return True
     if event.eligibility == Eligibility.PROGRAMME:
-        return event.programme_id is not None and event.programme.applications.filter(
-            member=member, status="accepted"
-        ).exists()
+        return (
+            event.programme_id is not None
+            and event.programme.applications.filter(
+                member=member, status="accepted"
+            ).exists()
+        )
     return ClubMembership.objects.filter(
         club_id=event.club_id, user=member, status=ClubMembership.Status.ACTIVE
     ).exists()

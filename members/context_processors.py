@@ -15,7 +15,9 @@ def navigation(request):
             "can_vet": access.can_vet(user),
             "is_admin": user.is_member and access.is_admin(user),
             "is_trainer": user.is_member
-            and any(role in ("trainer", "admin") for role, _ in access.user_roles(user)),
+            and any(
+                role in ("trainer", "admin") for role, _ in access.user_roles(user)
+            ),
             "is_organizer": user.is_member
             and any(role == "organizer" for role, _ in access.user_roles(user)),
             "pending_vouches": (

@@ -139,7 +139,9 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Programme {n}")
     club = factory.SubFactory(ClubFactory)
     cohort_size = 2
-    applications_open_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    applications_open_at = factory.LazyFunction(
+        lambda: timezone.now() - timedelta(days=1)
+    )
     applications_close_at = factory.LazyFunction(
         lambda: timezone.now() + timedelta(days=10)
     )
@@ -152,7 +154,10 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
 
 def training_session(programme, *, days=5, **kwargs):
     return EventFactory(
-        club=programme.club, programme=programme, kind="training",
-        eligibility="programme", starts_at=timezone.now() + timedelta(days=days),
+        club=programme.club,
+        programme=programme,
+        kind="training",
+        eligibility="programme",
+        starts_at=timezone.now() + timedelta(days=days),
         **kwargs,
     )

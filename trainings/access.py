@@ -1,4 +1,4 @@
-"""Access to programmes, applications and strategies (404 for what a user may not see)."""
+"""Access to programmes, applications and strategies (404 for what one may not see)."""
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404

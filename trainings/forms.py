@@ -11,25 +11,45 @@ from .models import AUDIENCES, CheckIn, Programme, TrainingApplication
 
 class ProgrammeForm(forms.ModelForm):
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_OPTIONS)
-    club = forms.ModelChoiceField(label=_("Host club"), queryset=Club.objects.all(),
-                                  help_text=_("Its city (or online) and time zone."))
+    club = forms.ModelChoiceField(
+        label=_("Host club"),
+        queryset=Club.objects.all(),
+        help_text=_("Its city (or online) and time zone."),
+    )
 
     class Meta:
         model = Programme
-        fields = ["title", "description", "language", "club", "cohort_size",
-                  "applications_open_at", "applications_close_at",
-                  "min_meetings_attended", "completion_share", "requires_strategy"]
+        fields = [
+            "title",
+            "description",
+            "language",
+            "club",
+            "cohort_size",
+            "applications_open_at",
+            "applications_close_at",
+            "min_meetings_attended",
+            "completion_share",
+            "requires_strategy",
+        ]
         widgets = {
-            "applications_open_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
-            "applications_close_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "applications_open_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}
+            ),
+            "applications_close_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}
+            ),
         }
 
     def clean(self):
         data = super().clean()
-        opens, closes = data.get("applications_open_at"), data.get("applications_close_at")
+        opens, closes = (
+            data.get("applications_open_at"),
+            data.get("applications_close_at"),
+        )
         if opens and closes and closes <= opens:
-            self.add_error("applications_close_at",
-                           _("Applications must close after they open."))
+            self.add_error(
+                "applications_close_at", _("Applications must close after they open.")
+            )
         share = data.get("completion_share")
         if share is not None and share > 100:
             self.add_error("completion_share", _("At most 100%."))
@@ -47,10 +67,14 @@ class SessionForm(EventForm):
     def event_data(self) -> dict:
         data = self.cleaned_data
         return {
-            "title": data["title"], "description": data["description"],
-            "language": data["language"], "speaker": data["speaker"],
-            "format": data["format"], "venue_address": data["venue_address"],
-            "online_link": data["online_link"], "starts_at": data["starts_at"],
+            "title": data["title"],
+            "description": data["description"],
+            "language": data["language"],
+            "speaker": data["speaker"],
+            "format": data["format"],
+            "venue_address": data["venue_address"],
+            "online_link": data["online_link"],
+            "starts_at": data["starts_at"],
             "ends_at": data["ends_at"],
             "registration_opens_at": data["registration_opens_at"],
         }
@@ -58,8 +82,10 @@ class SessionForm(EventForm):
 
 class TrainersForm(forms.Form):
     trainers = forms.ModelMultipleChoiceField(
-        label=_("Trainers"), widget=forms.CheckboxSelectMultiple,
-        queryset=User.objects.filter(roles__role=Role.TRAINER).distinct()
+        label=_("Trainers"),
+        widget=forms.CheckboxSelectMultiple,
+        queryset=User.objects.filter(roles__role=Role.TRAINER)
+        .distinct()
         .order_by("display_name"),
     )
 
@@ -83,41 +109,66 @@ class TrainingApplicationForm(forms.ModelForm):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("Decision"), widget=forms.RadioSelect,
-        choices=[("accept", _("Accept")), ("waitlist", _("Put on the waiting list")),
-                 ("decline", _("Decline"))],
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("accept", _("Accept")),
+            ("waitlist", _("Put on the waiting list")),
+            ("decline", _("Decline")),
+        ],
     )
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=2000,
-                             widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text=_("Required when you decline."))
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you decline."),
+    )
 
 
 class ApplicationFilterForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("Status"), required=False,
+        label=_("Status"),
+        required=False,
         choices=[("", _("All")), *TrainingApplication.Status.choices],
     )
 
 
 class StrategyForm(forms.Form):
-    goal = forms.CharField(label=_("Goal"), widget=forms.Textarea(attrs={"rows": 3}),
-                           required=False, max_length=3000)
-    audiences = forms.MultipleChoiceField(label=_("Audiences"), choices=AUDIENCES,
-                                          widget=forms.CheckboxSelectMultiple,
-                                          required=False)
-    planned_reach = forms.IntegerField(label=_("Planned reach (people)"), min_value=0,
-                                       max_value=10_000_000, initial=0)
-    channels = forms.CharField(label=_("Channels"), required=False, max_length=2000,
-                               widget=forms.Textarea(attrs={"rows": 2}))
-    key_messages = forms.CharField(label=_("Key messages and approaches"),
-                                   required=False, max_length=5000,
-                                   widget=forms.Textarea(attrs={"rows": 4}))
+    goal = forms.CharField(
+        label=_("Goal"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=3000,
+    )
+    audiences = forms.MultipleChoiceField(
+        label=_("Audiences"),
+        choices=AUDIENCES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    planned_reach = forms.IntegerField(
+        label=_("Planned reach (people)"), min_value=0, max_value=10_000_000, initial=0
+    )
+    channels = forms.CharField(
+        label=_("Channels"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    key_messages = forms.CharField(
+        label=_("Key messages and approaches"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
 
 
 class MilestoneForm(forms.Form):
     title = forms.CharField(label=_("Milestone"), max_length=200, required=False)
-    due_date = forms.DateField(label=_("Due"), required=False,
-                               widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(
+        label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self):
         data = super().clean()
@@ -130,8 +181,9 @@ MilestoneFormSet = formset_factory(MilestoneForm, extra=2, max_num=20)
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}),
-                           max_length=3000)
+    body = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=3000
+    )
 
 
 class CheckInForm(forms.ModelForm):

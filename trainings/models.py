@@ -168,6 +168,9 @@ class StrategyVersion(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"v{self.number} of strategy {self.strategy_id}"
+
 
 class StrategyComment(models.Model):
     strategy = models.ForeignKey(
@@ -183,6 +186,9 @@ class StrategyComment(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self):
+        return f"comment {self.pk} on strategy {self.strategy_id}"
+
 
 class Milestone(models.Model):
     strategy = models.ForeignKey(
@@ -194,6 +200,9 @@ class Milestone(models.Model):
 
     class Meta:
         ordering = ["due_date", "id"]
+
+    def __str__(self):
+        return self.title
 
 
 class CheckIn(models.Model):

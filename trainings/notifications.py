@@ -8,7 +8,9 @@ from .models import CheckIn, StrategyComment, TrainingApplication
 
 
 def _application(notification, status=None):
-    query = TrainingApplication.objects.filter(pk=notification.context_ids.get("application"))
+    query = TrainingApplication.objects.filter(
+        pk=notification.context_ids.get("application")
+    )
     if status:
         query = query.filter(status=status)
     return query.first()
@@ -22,17 +24,25 @@ def build_application_received(notification):
 
 @register("training_accepted", label=_("You were accepted"))
 def build_accepted(notification):
-    return {} if _application(notification, TrainingApplication.Status.ACCEPTED) else None
+    return (
+        {} if _application(notification, TrainingApplication.Status.ACCEPTED) else None
+    )
 
 
 @register("training_waitlisted", label=_("You are on a waiting list"))
 def build_waitlisted(notification):
-    return {} if _application(notification, TrainingApplication.Status.WAITLISTED) else None
+    return (
+        {}
+        if _application(notification, TrainingApplication.Status.WAITLISTED)
+        else None
+    )
 
 
 @register("training_declined", label=_("A decision on your application"))
 def build_declined(notification):
-    return {} if _application(notification, TrainingApplication.Status.DECLINED) else None
+    return (
+        {} if _application(notification, TrainingApplication.Status.DECLINED) else None
+    )
 
 
 @register("strategy_commented", label=_("A new comment for you"))

@@ -9,20 +9,25 @@ from .models import CheckIn, Programme, Strategy, TrainingApplication
 def programmes_for_members() -> QuerySet[Programme]:
     return (
         Programme.objects.select_related("club")
-        .annotate(accepted=Count("applications",
-                                 filter=Q(applications__status="accepted")))
+        .annotate(
+            accepted=Count("applications", filter=Q(applications__status="accepted"))
+        )
         .order_by("-applications_open_at")
     )
 
 
 def programme_sessions(*, programme: Programme) -> QuerySet[Event]:
-    return Event.objects.filter(programme=programme).select_related("club").order_by(
-        "starts_at"
+    return (
+        Event.objects.filter(programme=programme)
+        .select_related("club")
+        .order_by("starts_at")
     )
 
 
 def applications(*, programme: Programme, status: str | None) -> QuerySet:
-    queryset = programme.applications.select_related("member").order_by("queued_at", "id")
+    queryset = programme.applications.select_related("member").order_by(
+        "queued_at", "id"
+    )
     if status:
         queryset = queryset.filter(status=status)
     return queryset
@@ -43,7 +48,9 @@ def trainee_overview(*, programme: Programme) -> list[dict]:
     )
     strategies = {
         s.trainee_id: s
-        for s in Strategy.objects.filter(trainee__in=trainees).prefetch_related("milestones")
+        for s in Strategy.objects.filter(trainee__in=trainees).prefetch_related(
+            "milestones"
+        )
     }
     statuses = completion_status_bulk(programme=programme, trainees=trainees)
     today = timezone.localdate()
@@ -51,13 +58,17 @@ def trainee_overview(*, programme: Programme) -> list[dict]:
     for trainee in trainees:
         strategy = strategies.get(trainee.pk)
         milestones = list(strategy.milestones.all()) if strategy else []
-        rows.append({
-            "trainee": trainee,
-            "status": statuses[trainee.pk],
-            "strategy": strategy,
-            "milestones_due": [m for m in milestones if not m.done_at and m.due_date <= today],
-            "checkins": list(trainee.checkins.all()),
-        })
+        rows.append(
+            {
+                "trainee": trainee,
+                "status": statuses[trainee.pk],
+                "strategy": strategy,
+                "milestones_due": [
+                    m for m in milestones if not m.done_at and m.due_date <= today
+                ],
+                "checkins": list(trainee.checkins.all()),
+            }
+        )
     return rows
 
 
@@ -65,13 +76,16 @@ def my_training(*, user) -> list[TrainingApplication]:
     return list(
         TrainingApplication.objects.filter(member=user)
         .select_related("programme")
-        .prefetch_related(Prefetch("checkins", queryset=CheckIn.objects.order_by("day")))
+        .prefetch_related(
+            Prefetch("checkins", queryset=CheckIn.objects.order_by("day"))
+        )
         .order_by("-created_at")
     )
 
 
 def attended_sessions(*, application: TrainingApplication) -> int:
     return Registration.objects.filter(
-        member_id=application.member_id, event__programme_id=application.programme_id,
+        member_id=application.member_id,
+        event__programme_id=application.programme_id,
         attendance=Registration.Attendance.ATTENDED,
     ).count()

@@ -33,7 +33,7 @@ def _between_count_and_write():  # pragma: no cover - replaced in tests
     pass
 
 
-# --- Programmes and sessions ---------------------------------------------------------
+# --- Programmes and sessions ----------
 
 
 def programme_create(*, trainer: User, data: dict) -> Programme:
@@ -122,7 +122,7 @@ def _unregister_from_sessions(application: TrainingApplication) -> None:
         )
 
 
-# --- Applying and selection --------------------------------------------------------------
+# --- Applying and selection ----------
 
 
 def meetings_attended(*, member: User) -> int:
@@ -294,7 +294,7 @@ def training_withdraw(*, application: TrainingApplication, member: User) -> None
                 _accept(following)
 
 
-# --- Completion -------------------------------------------------------------------------
+# --- Completion ----------
 
 
 def completion_status(*, application: TrainingApplication, sessions=None) -> dict:
@@ -302,11 +302,13 @@ def completion_status(*, application: TrainingApplication, sessions=None) -> dic
     programme = application.programme
     if sessions is None:
         sessions = list(
-            Event.objects.filter(programme=programme, status=Event.Status.SCHEDULED)
-            .values_list("pk", flat=True)
+            Event.objects.filter(
+                programme=programme, status=Event.Status.SCHEDULED
+            ).values_list("pk", flat=True)
         )
     attended = Registration.objects.filter(
-        member_id=application.member_id, event_id__in=sessions,
+        member_id=application.member_id,
+        event_id__in=sessions,
         attendance=Registration.Attendance.ATTENDED,
     ).count()
     submitted = Strategy.objects.filter(
@@ -320,22 +322,29 @@ def completion_status_bulk(*, programme: Programme, trainees) -> dict[int, dict]
     from django.db.models import Count
 
     sessions = list(
-        Event.objects.filter(programme=programme, status=Event.Status.SCHEDULED)
-        .values_list("pk", flat=True)
+        Event.objects.filter(
+            programme=programme, status=Event.Status.SCHEDULED
+        ).values_list("pk", flat=True)
     )
     attended = dict(
         Registration.objects.filter(
-            event_id__in=sessions, attendance=Registration.Attendance.ATTENDED,
+            event_id__in=sessions,
+            attendance=Registration.Attendance.ATTENDED,
             member_id__in=[t.member_id for t in trainees],
-        ).values_list("member_id").annotate(n=Count("id")).order_by()
+        )
+        .values_list("member_id")
+        .annotate(n=Count("id"))
+        .order_by()
     )
     submitted = set(
-        Strategy.objects.filter(trainee__in=trainees, status=Strategy.Status.SUBMITTED)
-        .values_list("trainee_id", flat=True)
+        Strategy.objects.filter(
+            trainee__in=trainees, status=Strategy.Status.SUBMITTED
+        ).values_list("trainee_id", flat=True)
     )
     return {
-        t.pk: _status(programme, len(sessions), attended.get(t.member_id, 0),
-                      t.pk in submitted)
+        t.pk: _status(
+            programme, len(sessions), attended.get(t.member_id, 0), t.pk in submitted
+        )
         for t in trainees
     }
 
@@ -348,15 +357,27 @@ def _status(programme, total, attended, submitted) -> dict:
         reasons.append(_("The programme has no sessions yet."))
     elif share < programme.completion_share:
         reasons.append(
-            _("Attended %(attended)d of %(total)d sessions (%(share)d%%); "
-              "%(required)d%% needed.")
-            % {"attended": attended, "total": total, "share": share,
-               "required": programme.completion_share}
+            _(
+                "Attended %(attended)d of %(total)d sessions (%(share)d%%); "
+                "%(required)d%% needed."
+            )
+            % {
+                "attended": attended,
+                "total": total,
+                "share": share,
+                "required": programme.completion_share,
+            }
         )
     if not strategy_ok:
         reasons.append(_("The strategy has not been submitted yet."))
-    return {"attended": attended, "total": total, "share": share,
-            "strategy_ok": strategy_ok, "complete": not reasons, "reasons": reasons}
+    return {
+        "attended": attended,
+        "total": total,
+        "share": share,
+        "strategy_ok": strategy_ok,
+        "complete": not reasons,
+        "reasons": reasons,
+    }
 
 
 def trainees_complete(*, programme: Programme, trainer: User) -> int:
@@ -414,7 +435,7 @@ def trainee_complete(*, application: TrainingApplication, actor: User) -> None:
         )
 
 
-# --- Strategies ---------------------------------------------------------------------------
+# --- Strategies ----------
 
 STRATEGY_FIELDS = ("goal", "audiences", "planned_reach", "channels", "key_messages")
 
@@ -482,7 +503,7 @@ def strategy_comment(*, strategy: Strategy, author: User, body: str) -> Strategy
     return comment
 
 
-# --- Check-ins ------------------------------------------------------------------------------
+# --- Check-ins ----------
 
 
 def checkin_submit(*, checkin: CheckIn, trainee: User, data: dict) -> CheckIn:

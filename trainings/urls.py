@@ -15,11 +15,17 @@ urlpatterns = [
     path("<int:pk>/applications/", views.application_list, name="application-list"),
     path("<int:pk>/trainees/", views.trainee_list, name="trainee-list"),
     path("applications/<int:pk>/", views.application_detail, name="application-detail"),
-    path("applications/<int:pk>/withdraw/", views.application_withdraw,
-         name="application-withdraw"),
+    path(
+        "applications/<int:pk>/withdraw/",
+        views.application_withdraw,
+        name="application-withdraw",
+    ),
     path("trainees/<int:pk>/strategy/", views.strategy, name="strategy"),
-    path("trainees/<int:pk>/strategy/comment/", views.strategy_comment,
-         name="strategy-comment"),
+    path(
+        "trainees/<int:pk>/strategy/comment/",
+        views.strategy_comment,
+        name="strategy-comment",
+    ),
     path("trainees/<int:pk>/certificate.svg", views.certificate, name="certificate"),
     path("checkins/<int:pk>/", views.checkin, name="checkin"),
 ]

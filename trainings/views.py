@@ -31,15 +31,19 @@ from .forms import (
 )
 from .models import CheckIn, Programme, TrainingApplication
 
-# --- Members ------------------------------------------------------------------------
+# --- Members ----------
 
 
 @member_required
 def programme_list(request):
-    return render(request, "trainings/programme_list.html", {
-        "programmes": selectors.programmes_for_members(),
-        "mine": selectors.my_training(user=request.user),
-    })
+    return render(
+        request,
+        "trainings/programme_list.html",
+        {
+            "programmes": selectors.programmes_for_members(),
+            "mine": selectors.my_training(user=request.user),
+        },
+    )
 
 
 @member_required
@@ -48,14 +52,20 @@ def programme_detail(request, pk):
     application = TrainingApplication.objects.filter(
         programme=programme, member=request.user
     ).first()
-    return render(request, "trainings/programme_detail.html", {
-        "programme": programme,
-        "sessions": selectors.programme_sessions(programme=programme),
-        "application": application,
-        "unmet": services.prerequisites_unmet(programme=programme, member=request.user),
-        "is_trainer": is_trainer_of(request.user, programme),
-        "trainers": programme.trainers.all(),
-    })
+    return render(
+        request,
+        "trainings/programme_detail.html",
+        {
+            "programme": programme,
+            "sessions": selectors.programme_sessions(programme=programme),
+            "application": application,
+            "unmet": services.prerequisites_unmet(
+                programme=programme, member=request.user
+            ),
+            "is_trainer": is_trainer_of(request.user, programme),
+            "trainers": programme.trainers.all(),
+        },
+    )
 
 
 @member_required
@@ -64,16 +74,26 @@ def programme_apply(request, pk):
     form = TrainingApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.training_apply(programme=programme, member=request.user,
-                                    data=form.cleaned_data)
-            messages.success(request, _("Your application has been sent to the trainers."))
+            services.training_apply(
+                programme=programme, member=request.user, data=form.cleaned_data
+            )
+            messages.success(
+                request, _("Your application has been sent to the trainers.")
+            )
             return redirect(programme)
         except DomainError as error:
             form.add_error(None, error.message)
-    return render(request, "trainings/programme_apply.html",
-                  {"programme": programme, "form": form,
-                   "unmet": services.prerequisites_unmet(programme=programme,
-                                                         member=request.user)})
+    return render(
+        request,
+        "trainings/programme_apply.html",
+        {
+            "programme": programme,
+            "form": form,
+            "unmet": services.prerequisites_unmet(
+                programme=programme, member=request.user
+            ),
+        },
+    )
 
 
 @member_required
@@ -93,22 +113,34 @@ def strategy(request, pk):
     strategy = get_strategy_for_user(request.user, pk)
     trainee = strategy.trainee
     is_owner = trainee.member_id == request.user.pk
-    initial_milestones = [{"title": m.title, "due_date": m.due_date}
-                          for m in strategy.milestones.all()]
-    form = StrategyForm(request.POST or None, initial={
-        "goal": strategy.goal, "audiences": strategy.audiences,
-        "planned_reach": strategy.planned_reach, "channels": strategy.channels,
-        "key_messages": strategy.key_messages,
-    })
-    formset = MilestoneFormSet(request.POST or None, initial=initial_milestones,
-                               prefix="milestones")
+    initial_milestones = [
+        {"title": m.title, "due_date": m.due_date} for m in strategy.milestones.all()
+    ]
+    form = StrategyForm(
+        request.POST or None,
+        initial={
+            "goal": strategy.goal,
+            "audiences": strategy.audiences,
+            "planned_reach": strategy.planned_reach,
+            "channels": strategy.channels,
+            "key_messages": strategy.key_messages,
+        },
+    )
+    formset = MilestoneFormSet(
+        request.POST or None, initial=initial_milestones, prefix="milestones"
+    )
     if request.method == "POST" and is_owner:
         if form.is_valid() and formset.is_valid():
-            milestones = [f.cleaned_data for f in formset if f.cleaned_data.get("title")]
+            milestones = [
+                f.cleaned_data for f in formset if f.cleaned_data.get("title")
+            ]
             try:
                 services.strategy_save(
-                    strategy=strategy, trainee=request.user, data=form.cleaned_data,
-                    submit="submit" in request.POST, milestones=milestones,
+                    strategy=strategy,
+                    trainee=request.user,
+                    data=form.cleaned_data,
+                    submit="submit" in request.POST,
+                    milestones=milestones,
                 )
                 messages.success(request, _("Your strategy has been saved."))
                 return redirect("trainings:strategy", pk=trainee.pk)
@@ -116,13 +148,21 @@ def strategy(request, pk):
                 form.add_error(None, error.message)
     elif request.method == "POST":
         raise Http404
-    return render(request, "trainings/strategy.html", {
-        "strategy": strategy, "trainee": trainee, "form": form, "formset": formset,
-        "is_owner": is_owner, "comment_form": CommentForm(),
-        "comments": strategy.comments.select_related("author"),
-        "versions": strategy.versions.all()[:10],
-        "status": services.completion_status(application=trainee),
-    })
+    return render(
+        request,
+        "trainings/strategy.html",
+        {
+            "strategy": strategy,
+            "trainee": trainee,
+            "form": form,
+            "formset": formset,
+            "is_owner": is_owner,
+            "comment_form": CommentForm(),
+            "comments": strategy.comments.select_related("author"),
+            "versions": strategy.versions.all()[:10],
+            "status": services.completion_status(application=trainee),
+        },
+    )
 
 
 @member_required
@@ -133,8 +173,9 @@ def strategy_comment(request, pk):
         raise Http404
     form = CommentForm(request.POST)
     if form.is_valid():
-        services.strategy_comment(strategy=strategy, author=request.user,
-                                  body=form.cleaned_data["body"])
+        services.strategy_comment(
+            strategy=strategy, author=request.user, body=form.cleaned_data["body"]
+        )
         messages.success(request, _("Your comment was added."))
     else:
         messages.error(request, _("The comment is empty or too long."))
@@ -148,23 +189,34 @@ def certificate(request, pk):
         raise Http404
     sessions = selectors.programme_sessions(programme=trainee.programme)
     first = sessions.first()
-    svg = render_to_string("trainings/certificate.svg", {
-        "trainee": trainee, "first": first, "last": sessions.last(),
-    })
+    svg = render_to_string(
+        "trainings/certificate.svg",
+        {
+            "trainee": trainee,
+            "first": first,
+            "last": sessions.last(),
+        },
+    )
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{trainee.pk}.svg"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="certificate-{trainee.pk}.svg"'
+    )
     return response
 
 
 @member_required
 def checkin(request, pk):
-    checkin = get_object_or_404(CheckIn.objects.select_related("trainee__programme"),
-                                pk=pk, trainee__member=request.user)
+    checkin = get_object_or_404(
+        CheckIn.objects.select_related("trainee__programme"),
+        pk=pk,
+        trainee__member=request.user,
+    )
     form = CheckInForm(request.POST or None, instance=checkin)
     if request.method == "POST" and form.is_valid():
         try:
-            services.checkin_submit(checkin=checkin, trainee=request.user,
-                                    data=form.cleaned_data)
+            services.checkin_submit(
+                checkin=checkin, trainee=request.user, data=form.cleaned_data
+            )
             messages.success(request, _("Thank you for your check-in."))
             return redirect("trainings:programme-list")
         except DomainError as error:
@@ -172,7 +224,7 @@ def checkin(request, pk):
     return render(request, "trainings/checkin.html", {"checkin": checkin, "form": form})
 
 
-# --- Trainers ------------------------------------------------------------------------
+# --- Trainers ----------
 
 
 @role_required(Role.TRAINER)
@@ -180,9 +232,12 @@ def programme_create(request):
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            programme = services.programme_create(trainer=request.user,
-                                                  data=form.cleaned_data)
-            messages.success(request, _("The programme was created. Now add its sessions."))
+            programme = services.programme_create(
+                trainer=request.user, data=form.cleaned_data
+            )
+            messages.success(
+                request, _("The programme was created. Now add its sessions.")
+            )
             return redirect(programme)
         except DomainError as error:
             form.add_error(None, error.message)
@@ -194,29 +249,38 @@ def programme_edit(request, pk):
     programme = get_programme_for_trainer(request.user, pk)
     form = ProgrammeForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
-        services.programme_update(programme=programme, actor=request.user,
-                                  data=form.cleaned_data)
+        services.programme_update(
+            programme=programme, actor=request.user, data=form.cleaned_data
+        )
         messages.success(request, _("The changes were saved."))
         return redirect(programme)
-    return render(request, "trainings/programme_form.html",
-                  {"form": form, "programme": programme})
+    return render(
+        request, "trainings/programme_form.html", {"form": form, "programme": programme}
+    )
 
 
 @role_required(Role.ADMIN)
 def programme_trainers(request, pk):
     programme = get_object_or_404(Programme, pk=pk)
-    form = TrainersForm(request.POST or None,
-                        initial={"trainers": programme.trainers.all()})
+    form = TrainersForm(
+        request.POST or None, initial={"trainers": programme.trainers.all()}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.programme_set_trainers(programme=programme, actor=request.user,
-                                            trainers=list(form.cleaned_data["trainers"]))
+            services.programme_set_trainers(
+                programme=programme,
+                actor=request.user,
+                trainers=list(form.cleaned_data["trainers"]),
+            )
             messages.success(request, _("The trainers were saved."))
             return redirect(programme)
         except DomainError as error:
             form.add_error(None, error.message)
-    return render(request, "trainings/programme_trainers.html",
-                  {"form": form, "programme": programme})
+    return render(
+        request,
+        "trainings/programme_trainers.html",
+        {"form": form, "programme": programme},
+    )
 
 
 @role_required(Role.TRAINER)
@@ -225,14 +289,20 @@ def session_create(request, pk):
     form = SessionForm(request.POST or None, club=programme.club)
     if request.method == "POST" and form.is_valid():
         try:
-            services.session_add(programme=programme, actor=request.user,
-                                 data=form.event_data())
-            messages.success(request, _("The session was added; trainees are registered."))
+            services.session_add(
+                programme=programme, actor=request.user, data=form.event_data()
+            )
+            messages.success(
+                request, _("The session was added; trainees are registered.")
+            )
             return redirect(programme)
         except DomainError as error:
             form.add_error(None, error.message)
-    return render(request, "trainings/session_form.html",
-                  {"form": form, "programme": programme, "club": programme.club})
+    return render(
+        request,
+        "trainings/session_form.html",
+        {"form": form, "programme": programme, "club": programme.club},
+    )
 
 
 @role_required(Role.TRAINER)
@@ -240,11 +310,16 @@ def application_list(request, pk):
     programme = get_programme_for_trainer(request.user, pk)
     form = ApplicationFilterForm(request.GET or None)
     status = form.cleaned_data.get("status") if form.is_valid() else None
-    return render(request, "trainings/application_list.html", {
-        "programme": programme, "form": form,
-        "applications": selectors.applications(programme=programme, status=status),
-        "accepted": programme.applications.filter(status="accepted").count(),
-    })
+    return render(
+        request,
+        "trainings/application_list.html",
+        {
+            "programme": programme,
+            "form": form,
+            "applications": selectors.applications(programme=programme, status=status),
+            "accepted": programme.applications.filter(status="accepted").count(),
+        },
+    )
 
 
 @role_required(Role.TRAINER)
@@ -253,17 +328,25 @@ def application_detail(request, pk):
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.training_decide(application=application, trainer=request.user,
-                                     decision=form.cleaned_data["decision"],
-                                     reason=form.cleaned_data["reason"])
+            services.training_decide(
+                application=application,
+                trainer=request.user,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+            )
             messages.success(request, _("Your decision has been recorded."))
             return redirect("trainings:application-list", pk=application.programme_id)
         except DomainError as error:
             form.add_error(None, error.message)
-    return render(request, "trainings/application_detail.html", {
-        "application": application, "form": form,
-        "meetings_attended": services.meetings_attended(member=application.member),
-    })
+    return render(
+        request,
+        "trainings/application_detail.html",
+        {
+            "application": application,
+            "form": form,
+            "meetings_attended": services.meetings_attended(member=application.member),
+        },
+    )
 
 
 @role_required(Role.TRAINER)
@@ -273,6 +356,11 @@ def trainee_list(request, pk):
         count = services.trainees_complete(programme=programme, trainer=request.user)
         messages.success(request, _("%(n)d trainees marked complete.") % {"n": count})
         return redirect("trainings:trainee-list", pk=programme.pk)
-    return render(request, "trainings/trainee_list.html", {
-        "programme": programme, "rows": selectors.trainee_overview(programme=programme),
-    })
+    return render(
+        request,
+        "trainings/trainee_list.html",
+        {
+            "programme": programme,
+            "rows": selectors.trainee_overview(programme=programme),
+        },
+    )

@@ -257,3 +257,36 @@ def test_seed_demo_clubs_events_and_registrations_are_idempotent():
     statuses = set(member.registrations.values_list("status", flat=True))
     assert {"confirmed", "waitlisted"} <= statuses
     assert Registration.objects.filter(attendance="attended").exists()
+
+
+def test_seed_demo_training_programmes_are_idempotent():
+    from django.utils import timezone
+
+    from events.models import Event, Registration
+    from trainings.models import CheckIn, Programme, Strategy, TrainingApplication
+
+    models = (Programme, TrainingApplication, Strategy, CheckIn, Event, Registration)
+
+    def snapshot():
+        return [list(model.objects.order_by("pk").values()) for model in models]
+
+    call_command("seed_demo")
+    tables = snapshot()
+    call_command("seed_demo")
+    assert snapshot() == tables
+
+    now = timezone.now()
+    assert Programme.objects.count() == 2
+    completed = Programme.objects.get(
+        applications__completed_at__isnull=False
+    ).applications.filter(status="accepted", completed_at__isnull=False)
+    assert completed.count() == 2
+    assert not completed.first().programme.sessions.filter(starts_at__gt=now).exists()
+    assert CheckIn.objects.filter(submitted_at__isnull=False, wants_help=True).exists()
+    assert CheckIn.objects.filter(submitted_at__isnull=True, due_at__gt=now).exists()
+    running = Programme.objects.get(sessions__starts_at__gt=now, sessions__isnull=False)
+    assert running.sessions.filter(starts_at__lt=now).exists()
+    assert set(running.applications.values_list("status", flat=True)) == {
+        "accepted",
+        "waitlisted",
+    }

@@ -9,9 +9,9 @@ import pytest
 from django.db import connection
 
 from core.exceptions import DomainError
+from tests.factories import MemberFactory, ProgrammeFactory, make_trainer
 from trainings import services
 from trainings.models import TrainingApplication
-from tests.factories import MemberFactory, ProgrammeFactory, make_trainer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 COHORT, APPLICANTS = 2, 6
@@ -21,9 +21,16 @@ def _setup():
     trainers = [make_trainer() for _ in range(APPLICANTS)]
     programme = ProgrammeFactory(trainers=trainers, cohort_size=COHORT)
     applications = [
-        services.training_apply(programme=programme, member=MemberFactory(), data={
-            "motivation": "m", "hours_per_week": 3, "experience": "e", "audience": "a",
-        })
+        services.training_apply(
+            programme=programme,
+            member=MemberFactory(),
+            data={
+                "motivation": "m",
+                "hours_per_week": 3,
+                "experience": "e",
+                "audience": "a",
+            },
+        )
         for _ in range(APPLICANTS)
     ]
     return programme, trainers, applications
@@ -36,8 +43,9 @@ def _race(trainers, applications):
     def accept(trainer, application):
         try:
             start.wait(timeout=10)
-            services.training_decide(application=application, trainer=trainer,
-                                     decision="accept")
+            services.training_decide(
+                application=application, trainer=trainer, decision="accept"
+            )
         except DomainError:
             pass  # "the cohort is full": the expected answer for the late ones
         except Exception as exc:  # noqa: BLE001
@@ -45,8 +53,10 @@ def _race(trainers, applications):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=accept, args=pair)
-               for pair in zip(trainers, applications, strict=True)]
+    threads = [
+        threading.Thread(target=accept, args=pair)
+        for pair in zip(trainers, applications, strict=True)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -57,8 +67,9 @@ def _race(trainers, applications):
 def test_concurrent_acceptances_respect_the_cohort_size():
     programme, trainers, applications = _setup()
     assert _race(trainers, applications) == []
-    accepted = TrainingApplication.objects.filter(programme=programme,
-                                                  status="accepted").count()
+    accepted = TrainingApplication.objects.filter(
+        programme=programme, status="accepted"
+    ).count()
     assert accepted == COHORT
     print(f"\ncohort: {APPLICANTS} accepted at once, cohort {COHORT} -> {accepted}")
 
@@ -67,10 +78,12 @@ def test_control_without_the_lock_overfills(monkeypatch):
     programme, trainers, applications = _setup()
     monkeypatch.setattr(services, "_LOCK_PROGRAMME", False)
     everyone_counted = threading.Barrier(APPLICANTS)
-    monkeypatch.setattr(services, "_between_count_and_write",
-                        lambda: everyone_counted.wait(timeout=20))
+    monkeypatch.setattr(
+        services, "_between_count_and_write", lambda: everyone_counted.wait(timeout=20)
+    )
     assert _race(trainers, applications) == []
-    accepted = TrainingApplication.objects.filter(programme=programme,
-                                                  status="accepted").count()
+    accepted = TrainingApplication.objects.filter(
+        programme=programme, status="accepted"
+    ).count()
     assert accepted > COHORT
     print(f"\ncohort control: lock removed -> {accepted} accepted for {COHORT}")

@@ -9,8 +9,6 @@ from core import services as outbox
 from core.exceptions import DomainError
 from core.models import Notification
 from events.models import Registration
-from trainings import services
-from trainings.models import CheckIn, Strategy, TrainingApplication
 from tests.factories import (
     EventFactory,
     MemberFactory,
@@ -18,11 +16,17 @@ from tests.factories import (
     make_trainer,
     training_session,
 )
+from trainings import services
+from trainings.models import CheckIn, Strategy, TrainingApplication
 
 pytestmark = pytest.mark.django_db
 
-APPLY = {"motivation": "Reach my town", "hours_per_week": 5,
-         "experience": "Talks with family", "audience": "Parents' friends"}
+APPLY = {
+    "motivation": "Reach my town",
+    "hours_per_week": 5,
+    "experience": "Talks with family",
+    "audience": "Parents' friends",
+}
 
 
 @pytest.fixture
@@ -36,8 +40,9 @@ def programme(trainer):
 
 
 def _apply(programme, member=None):
-    return services.training_apply(programme=programme, member=member or MemberFactory(),
-                                   data=APPLY)
+    return services.training_apply(
+        programme=programme, member=member or MemberFactory(), data=APPLY
+    )
 
 
 def _deliver(at=None):
@@ -49,8 +54,12 @@ def _deliver(at=None):
 def test_apply_notifies_trainers(programme, trainer):
     application = _apply(programme)
     assert application.status == "submitted"
-    assert Notification.objects.filter(kind="training_application_received",
-                                       recipient=trainer).count() == 1
+    assert (
+        Notification.objects.filter(
+            kind="training_application_received", recipient=trainer
+        ).count()
+        == 1
+    )
 
 
 def test_apply_twice_is_refused(programme):
@@ -73,28 +82,40 @@ def test_prerequisite_explained_when_unmet(trainer):
         _apply(programme, member)
     for _ in range(2):
         event = EventFactory(kind="meeting", eligibility="all")
-        Registration.objects.create(event=event, member=member, status="confirmed",
-                                    attendance="attended")
+        Registration.objects.create(
+            event=event, member=member, status="confirmed", attendance="attended"
+        )
     assert _apply(programme, member).status == "submitted"
 
 
 def test_accept_registers_for_sessions_and_creates_strategy(programme, trainer):
     session = training_session(programme)
     application = _apply(programme)
-    services.training_decide(application=application, trainer=trainer, decision="accept")
+    services.training_decide(
+        application=application, trainer=trainer, decision="accept"
+    )
     application.refresh_from_db()
     assert application.status == "accepted"
-    assert Registration.objects.get(event=session, member=application.member).status == (
-        "confirmed"
-    )
+    assert Registration.objects.get(
+        event=session, member=application.member
+    ).status == ("confirmed")
     assert Strategy.objects.filter(trainee=application).exists()
-    later = services.session_add(programme=programme, actor=trainer, data={
-        "title": "Session 2", "description": "", "language": "ru", "speaker": "",
-        "format": "offline", "venue_address": "Room 1", "online_link": "",
-        "starts_at": timezone.now() + timedelta(days=9),
-        "ends_at": timezone.now() + timedelta(days=9, hours=2),
-        "registration_opens_at": None,
-    })
+    later = services.session_add(
+        programme=programme,
+        actor=trainer,
+        data={
+            "title": "Session 2",
+            "description": "",
+            "language": "ru",
+            "speaker": "",
+            "format": "offline",
+            "venue_address": "Room 1",
+            "online_link": "",
+            "starts_at": timezone.now() + timedelta(days=9),
+            "ends_at": timezone.now() + timedelta(days=9, hours=2),
+            "registration_opens_at": None,
+        },
+    )
     assert later.kind == "training" and later.programme_id == programme.pk
     assert Registration.objects.filter(event=later, member=application.member).exists()
 
@@ -109,37 +130,59 @@ def test_cohort_limit_and_waitlist_promotion(programme, trainer):
     services.training_withdraw(application=first, member=first.member)
     third.refresh_from_db()
     assert third.status == "accepted"
-    assert Notification.objects.filter(kind="training_accepted",
-                                       recipient=third.member).count() == 1
+    assert (
+        Notification.objects.filter(
+            kind="training_accepted", recipient=third.member
+        ).count()
+        == 1
+    )
 
 
 def test_decline_needs_reason_and_is_told(programme, trainer):
     application = _apply(programme)
     with pytest.raises(DomainError, match="reason"):
-        services.training_decide(application=application, trainer=trainer,
-                                 decision="decline")
-    services.training_decide(application=application, trainer=trainer,
-                             decision="decline", reason="Cohort is for Berlin")
+        services.training_decide(
+            application=application, trainer=trainer, decision="decline"
+        )
+    services.training_decide(
+        application=application,
+        trainer=trainer,
+        decision="decline",
+        reason="Cohort is for Berlin",
+    )
     assert Notification.objects.filter(kind="training_declined").count() == 1
     with pytest.raises(DomainError, match="already been decided"):
-        services.training_decide(application=application, trainer=trainer,
-                                 decision="accept")
+        services.training_decide(
+            application=application, trainer=trainer, decision="accept"
+        )
 
 
 def test_completion_reasons_then_complete(programme, trainer):
     sessions = [training_session(programme, days=d) for d in (2, 4)]
     application = _apply(programme)
-    services.training_decide(application=application, trainer=trainer, decision="accept")
+    services.training_decide(
+        application=application, trainer=trainer, decision="accept"
+    )
     status = services.completion_status(application=application)
     assert not status["complete"]
     assert len(status["reasons"]) == 2  # attendance and strategy
-    Registration.objects.filter(member=application.member,
-                                event__in=sessions).update(attendance="attended")
+    Registration.objects.filter(member=application.member, event__in=sessions).update(
+        attendance="attended"
+    )
     strategy = Strategy.objects.get(trainee=application)
-    services.strategy_save(strategy=strategy, trainee=application.member, submit=True,
-                           data={"goal": "Reach 50 people", "audiences": ["relatives"],
-                                 "planned_reach": 50, "channels": "Calls",
-                                 "key_messages": "Listen first"}, milestones=[])
+    services.strategy_save(
+        strategy=strategy,
+        trainee=application.member,
+        submit=True,
+        data={
+            "goal": "Reach 50 people",
+            "audiences": ["relatives"],
+            "planned_reach": 50,
+            "channels": "Calls",
+            "key_messages": "Listen first",
+        },
+        milestones=[],
+    )
     assert services.completion_status(application=application)["complete"]
     assert services.trainees_complete(programme=programme, trainer=trainer) == 1
     assert services.trainees_complete(programme=programme, trainer=trainer) == 0
@@ -148,33 +191,55 @@ def test_completion_reasons_then_complete(programme, trainer):
 
 def test_strategy_versions_and_comments(programme, trainer):
     application = _apply(programme)
-    services.training_decide(application=application, trainer=trainer, decision="accept")
+    services.training_decide(
+        application=application, trainer=trainer, decision="accept"
+    )
     strategy = Strategy.objects.get(trainee=application)
-    data = {"goal": "v1", "audiences": [], "planned_reach": 10, "channels": "",
-            "key_messages": ""}
-    services.strategy_save(strategy=strategy, trainee=application.member, data=data,
-                           submit=False,
-                           milestones=[{"title": "First talk",
-                                        "due_date": timezone.localdate()}])
-    services.strategy_save(strategy=strategy, trainee=application.member,
-                           data={**data, "goal": "v2"}, submit=True, milestones=[])
+    data = {
+        "goal": "v1",
+        "audiences": [],
+        "planned_reach": 10,
+        "channels": "",
+        "key_messages": "",
+    }
+    services.strategy_save(
+        strategy=strategy,
+        trainee=application.member,
+        data=data,
+        submit=False,
+        milestones=[{"title": "First talk", "due_date": timezone.localdate()}],
+    )
+    services.strategy_save(
+        strategy=strategy,
+        trainee=application.member,
+        data={**data, "goal": "v2"},
+        submit=True,
+        milestones=[],
+    )
     strategy.refresh_from_db()
     assert strategy.version == 2 and strategy.status == "submitted"
     assert list(strategy.versions.values_list("number", flat=True)) == [2, 1]
     assert strategy.versions.get(number=1).content["goal"] == "v1"
     with pytest.raises(DomainError):
-        services.strategy_save(strategy=strategy, trainee=trainer, data=data,
-                               submit=False, milestones=[])
+        services.strategy_save(
+            strategy=strategy, trainee=trainer, data=data, submit=False, milestones=[]
+        )
     services.strategy_comment(strategy=strategy, author=trainer, body="Good start")
-    assert Notification.objects.filter(kind="strategy_commented",
-                                       recipient=application.member).count() == 1
+    assert (
+        Notification.objects.filter(
+            kind="strategy_commented", recipient=application.member
+        ).count()
+        == 1
+    )
     with pytest.raises(DomainError):
         services.strategy_comment(strategy=strategy, author=trainer, body="  ")
 
 
 def _completed(programme, trainer):
     application = _apply(programme)
-    services.training_decide(application=application, trainer=trainer, decision="accept")
+    services.training_decide(
+        application=application, trainer=trainer, decision="accept"
+    )
     services.trainee_complete(application=application, actor=trainer)
     return application
 
@@ -183,7 +248,9 @@ def test_follow_ups_at_7_30_90_days_one_reminder_then_nothing(programme, trainer
     application = _completed(programme, trainer)
     completed = TrainingApplication.objects.get(pk=application.pk).completed_at
     _deliver(completed + timedelta(days=6))
-    assert mail.outbox == [] or all(m.subject != "A short check-in" for m in mail.outbox)
+    assert mail.outbox == [] or all(
+        m.subject != "A short check-in" for m in mail.outbox
+    )
     _deliver(completed + timedelta(days=7, minutes=1))
     assert [m.subject for m in mail.outbox].count("A short check-in") == 1
     _deliver(completed + timedelta(days=13))  # missed: one reminder
@@ -191,21 +258,37 @@ def test_follow_ups_at_7_30_90_days_one_reminder_then_nothing(programme, trainer
     _deliver(completed + timedelta(days=25))  # nothing more for day 7
     assert [m.subject for m in mail.outbox].count("A short check-in") == 2
     checkin = CheckIn.objects.get(trainee=application, day=30)
-    services.checkin_submit(checkin=checkin, trainee=application.member, data={
-        "people_reached": 12, "conversations": 5, "worked": "Stories", "hard": "Time",
-        "wants_help": True,
-    })
+    services.checkin_submit(
+        checkin=checkin,
+        trainee=application.member,
+        data={
+            "people_reached": 12,
+            "conversations": 5,
+            "worked": "Stories",
+            "hard": "Time",
+            "wants_help": True,
+        },
+    )
     _deliver(completed + timedelta(days=40))  # day-30 request and reminder not sent
     assert [m.subject for m in mail.outbox].count("A short check-in") == 2
-    assert Notification.objects.filter(kind="checkin_help_requested",
-                                       recipient=trainer).count() == 1
+    assert (
+        Notification.objects.filter(
+            kind="checkin_help_requested", recipient=trainer
+        ).count()
+        == 1
+    )
 
 
 def test_checkin_only_by_its_trainee_and_once(programme, trainer):
     application = _completed(programme, trainer)
     checkin = CheckIn.objects.get(trainee=application, day=7)
-    data = {"people_reached": 1, "conversations": 1, "worked": "", "hard": "",
-            "wants_help": False}
+    data = {
+        "people_reached": 1,
+        "conversations": 1,
+        "worked": "",
+        "hard": "",
+        "wants_help": False,
+    }
     with pytest.raises(DomainError):
         services.checkin_submit(checkin=checkin, trainee=MemberFactory(), data=data)
     services.checkin_submit(checkin=checkin, trainee=application.member, data=data)
@@ -217,5 +300,6 @@ def test_trainers_must_hold_the_role(programme, trainer):
     from members.models import RoleAssignment  # noqa: F401
 
     with pytest.raises(DomainError, match="trainer role"):
-        services.programme_set_trainers(programme=programme, actor=trainer,
-                                        trainers=[MemberFactory()])
+        services.programme_set_trainers(
+            programme=programme, actor=trainer, trainers=[MemberFactory()]
+        )

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from clubs.demo import DEMO_CLUBS, seed_clubs
 from members.models import Application, Decision, Role, RoleAssignment, User, Vouch
+from trainings.demo import seed_trainings
 
 DEMO_PASSWORD = "mosty-demo-2026"  # noqa: S105 - printed for local demo use only
 # Staff pages need two-factor authentication. The demo staff accounts share this
@@ -125,6 +126,8 @@ class Command(BaseCommand):
         self._applications(users)
         clubs_created = seed_clubs(users=users)
         self.stdout.write(f"Clubs: {len(DEMO_CLUBS)} ({clubs_created} created)")
+        trainings_created = seed_trainings(users=users)
+        self.stdout.write(f"Trainings: 2 ({trainings_created} created)")
         self.stdout.write(f"Demo data ready ({created} accounts created).")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for role, email, *_ in DEMO_ACCOUNTS:

@@ -1,0 +1,144 @@
+"""Processes the benchmark starts (gunicorn, a Celery worker), their peak
+memory, and the SMTP sink the worker sends to. Everything started here is in a
+process group of its own and is stopped by ``Processes.stop_all``."""
+
+import os
+import signal
+import subprocess
+import threading
+import time
+import urllib.request
+from collections import Counter
+from pathlib import Path
+
+
+class Processes:
+    def __init__(self, log_dir: Path):
+        self.log_dir = log_dir
+        self.started: dict[str, subprocess.Popen] = {}
+
+    def start(self, name: str, command: list[str], *, env: dict, cwd: Path):
+        log = open(self.log_dir / f"{name}.log", "w")  # noqa: SIM115 - kept open
+        process = subprocess.Popen(
+            command,
+            env=env,
+            cwd=cwd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: stopped as one
+        )
+        self.started[name] = process
+        return process
+
+    def stop_all(self, timeout: float = 15) -> list[str]:
+        """SIGTERM every group, SIGKILL what is left; return groups still alive."""
+        for process in self.started.values():
+            _signal_group(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for process in self.started.values():
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
+        # Children (gunicorn workers, Celery pool processes) may outlive the
+        # leader for a moment: wait for the whole group, then force it.
+        while time.monotonic() < deadline and any(
+            _group_alive(p.pid) for p in self.started.values()
+        ):
+            time.sleep(0.1)
+        for process in self.started.values():
+            if _group_alive(process.pid):
+                _signal_group(process.pid, signal.SIGKILL)
+        time.sleep(0.3)
+        for process in self.started.values():
+            if process.poll() is None:
+                process.kill()
+                process.wait(timeout=5)
+        return [name for name, p in self.started.items() if _group_alive(p.pid)]
+
+
+def _signal_group(pgid: int, sig) -> None:
+    try:
+        os.killpg(pgid, sig)
+    except ProcessLookupError:
+        pass
+
+
+def _group_alive(pgid: int) -> bool:
+    """True while any process (not a zombie) is left in the group."""
+    for pid in _all_pids():
+        stat = _stat(pid)
+        if stat and stat[4] == pgid and stat[2] != "Z":
+            return True
+    return False
+
+
+def _all_pids() -> list[int]:
+    return [int(name) for name in os.listdir("/proc") if name.isdigit()]
+
+
+def _stat(pid: int) -> list[str] | None:
+    """Fields of /proc/<pid>/stat: [pid, comm, state, ppid, pgrp, ...]."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    head, _, rest = raw.rpartition(")")
+    pid_part, _, comm = head.partition(" (")
+    return [pid_part, comm, *rest.split()]
+
+
+def children(pid: int) -> list[int]:
+    return [p for p in _all_pids() if (s := _stat(p)) and int(s[3]) == pid]
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    """Peak resident memory (VmHWM) of one process, in MiB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def wait_for_http(url: str, *, timeout: float, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited (code {process.returncode})")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {timeout:.0f}s")
+
+
+class SmtpSink:
+    """A local SMTP server that accepts every message and counts recipients,
+    so the fan-out goes through Django's real SMTP backend."""
+
+    def __init__(self, port: int):
+        from aiosmtpd.controller import Controller
+
+        self.received: Counter[str] = Counter()
+        self.messages = 0
+        self._lock = threading.Lock()
+        self.controller = Controller(self, hostname="127.0.0.1", port=port)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
+        with self._lock:
+            self.messages += 1
+            self.received.update(envelope.rcpt_tos)
+        return "250 Message accepted"
+
+    def start(self):
+        self.controller.start()
+        return self
+
+    def stop(self):
+        self.controller.stop()
