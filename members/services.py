@@ -570,6 +570,7 @@ def user_export_data(*, user: User) -> dict:
             }
             for d in user.decisions_made.all()
         ],
+        **_clubs_events_trainings(user),
         "messages": [
             {
                 "kind": n.kind,
@@ -587,6 +588,55 @@ def user_export_data(*, user: User) -> dict:
         target_id=user.pk,
     )
     return data
+
+
+def _clubs_events_trainings(user: User) -> dict:
+    from clubs.models import ClubMembership
+    from events.models import CalendarFeed, Registration
+    from trainings.models import TrainingApplication
+
+    applications = TrainingApplication.objects.filter(member=user).select_related(
+        "programme"
+    ).prefetch_related("checkins", "strategy__milestones", "strategy__comments")
+    trainings = []
+    for application in applications:
+        strategy = getattr(application, "strategy", None)
+        trainings.append({
+            "programme": application.programme.title,
+            "status": application.status,
+            "motivation": application.motivation,
+            "hours_per_week": application.hours_per_week,
+            "experience": application.experience,
+            "audience": application.audience,
+            "completed_at": _iso(application.completed_at),
+            "strategy": None if strategy is None else {
+                "status": strategy.status, "goal": strategy.goal,
+                "audiences": strategy.audiences, "planned_reach": strategy.planned_reach,
+                "channels": strategy.channels, "key_messages": strategy.key_messages,
+                "milestones": [{"title": m.title, "due_date": str(m.due_date)}
+                               for m in strategy.milestones.all()],
+                "comments": [c.body for c in strategy.comments.all()],
+            },
+            "checkins": [
+                {"day": c.day, "submitted_at": _iso(c.submitted_at),
+                 "people_reached": c.people_reached, "conversations": c.conversations,
+                 "worked": c.worked, "hard": c.hard, "wants_help": c.wants_help}
+                for c in application.checkins.all()
+            ],
+        })
+    return {
+        "club_memberships": [
+            {"club": m.club.name, "status": m.status, "since": _iso(m.created_at)}
+            for m in ClubMembership.objects.filter(user=user).select_related("club")
+        ],
+        "registrations": [
+            {"event": r.event.title, "starts_at": _iso(r.event.starts_at),
+             "status": r.status, "attendance": r.attendance}
+            for r in Registration.objects.filter(member=user).select_related("event")
+        ],
+        "calendar_feed": CalendarFeed.objects.filter(user=user).exists(),
+        "trainings": trainings,
+    }
 
 
 def user_delete(*, user: User) -> None:

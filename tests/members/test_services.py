@@ -440,3 +440,18 @@ def test_delete_account_removes_personal_data_and_keeps_decisions():
     deleted = AuditEntry.objects.filter(action="account.deleted")
     assert set(deleted.values_list("target_id", flat=True)) == {applicant_id, vetter_id}
     assert all(entry.data == {} and entry.reason == "" for entry in deleted)
+
+
+def test_export_includes_clubs_registrations_and_trainings():
+    from events.services import registration_register
+    from tests.factories import ClubFactory, EventFactory, join
+
+    member = MemberFactory()
+    club = ClubFactory(name="Export club")
+    join(club, member)
+    registration_register(event=EventFactory(club=club, title="Export meeting"),
+                          member=member)
+    data = services.user_export_data(user=member)
+    assert data["club_memberships"][0]["club"] == "Export club"
+    assert data["registrations"][0]["event"] == "Export meeting"
+    assert data["trainings"] == []

@@ -1,0 +1,744 @@
+"""`make bench`: the app at scale, measured against the framework's own floor.
+
+1. Seed the scale dataset once into ``mosty_bench_seed`` (bench/seed.py) and
+   copy it to a fresh ``mosty_bench`` for this run, times moved to "now".
+2. Serve it as in production (gunicorn, DJANGO_DEBUG=false) on 127.0.0.1:8765,
+   with MOSTY_BENCH=1 mounting /bench/floor, the smallest Django view.
+3. wrk, 16 connections, a fixed time per page: the floor and each page.
+4. 1,000 members register for one 50-seat event at the same moment.
+5. 10,000 due reminders through one Celery worker to a local SMTP sink.
+6. Peak memory of the web and worker processes.
+
+Prints a table and writes the same figures as JSON under bench/results/.
+Everything it starts is stopped before it exits, also on failure or Ctrl-C.
+Settings (environment): BENCH_PORT (8765), BENCH_SMTP_PORT (8766),
+BENCH_PG_URL (postgres://root@127.0.0.1:5432), BENCH_REDIS_URL
+(redis://127.0.0.1:6379/13, flushed at the start), BENCH_SECONDS (15 per page),
+BENCH_WEB_WORKERS (2 x cores + 1), BENCH_RESEED=1 to rebuild the dataset.
+"""
+
+import hashlib
+import json
+import os
+import platform
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from . import loadtest
+from .procs import Processes, SmtpSink, children, peak_rss_mb, wait_for_http
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+VAR = ROOT / "var" / "bench"
+HOST = "127.0.0.1"
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+SMTP_PORT = int(os.environ.get("BENCH_SMTP_PORT", "8766"))
+PG_URL = os.environ.get("BENCH_PG_URL", "postgres://root@127.0.0.1:5432").rstrip("/")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
+WARMUP_SECONDS = 3
+CONNECTIONS = 16
+CORES = os.cpu_count() or 1
+WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", str(2 * CORES + 1)))
+SEED_DB = "mosty_bench_seed"
+BENCH_DB = "mosty_bench"
+BURST_MEMBERS = 1000
+BURST_SEATS = 50
+FANOUT = 10_000
+FANOUT_EVENTS = 200
+FANOUT_TIMEOUT = 300
+
+TARGETS = {
+    "public_share": 0.30,
+    "signed_in_share": 0.15,
+    "p99_ms": 100,
+    "queries": 12,
+    "burst_p95_s": 1.0,
+    "fanout_s": 60,
+    "web_mb": 150,
+    "worker_mb": 250,
+}
+
+
+def log(message: str) -> None:
+    print(f"[bench {datetime.now():%H:%M:%S}] {message}", flush=True)
+
+
+def _raise_exit(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+# --- Database --------------------------------------------------------------------
+
+
+def _pg(dbname: str):
+    import psycopg2
+
+    connection = psycopg2.connect(f"{PG_URL}/{dbname}")
+    connection.autocommit = True
+    return connection
+
+
+def seed_key() -> str:
+    """Changes when the seeder or any migration changes: then re-seed."""
+    digest = hashlib.sha256()
+    files = [ROOT / "bench" / "seed.py", *sorted(ROOT.glob("*/migrations/*.py"))]
+    for path in files:
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _seed_meta() -> dict | None:
+    import psycopg2
+
+    try:
+        connection = _pg(SEED_DB)
+    except psycopg2.OperationalError:
+        return None
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT meta FROM bench_meta WHERE id = 1")
+            row = cursor.fetchone()
+            return row[0] if row else None
+    except psycopg2.Error:
+        return None
+    finally:
+        connection.close()
+
+
+def prepare_database(env: dict) -> dict:
+    """Seed the template if it is missing or stale; copy it to a fresh BENCH_DB."""
+    key = seed_key()
+    meta = _seed_meta()
+    reseed = os.environ.get("BENCH_RESEED") == "1"
+    admin = _pg("postgres")
+    with admin.cursor() as cursor:
+        if meta is None or meta.get("key") != key or reseed:
+            log(f"seeding the scale dataset into {SEED_DB} (once; reused later)")
+            cursor.execute(f'DROP DATABASE IF EXISTS "{SEED_DB}"')
+            cursor.execute(f'CREATE DATABASE "{SEED_DB}"')
+            started = time.monotonic()
+            subprocess.run(
+                [sys.executable, "-m", "bench.seed", key],
+                env={**env, "DATABASE_URL": f"{PG_URL}/{SEED_DB}"},
+                cwd=ROOT,
+                check=True,
+            )
+            meta = _seed_meta()
+            meta["seed_wall_seconds"] = round(time.monotonic() - started, 1)
+            meta["reused"] = False
+        else:
+            log(f"reusing the scale dataset in {SEED_DB} (seeded {meta['seeded_at']})")
+            meta["reused"] = True
+        started = time.monotonic()
+        cursor.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
+        cursor.execute(f'CREATE DATABASE "{BENCH_DB}" TEMPLATE "{SEED_DB}"')
+        meta["copy_seconds"] = round(time.monotonic() - started, 1)
+    admin.close()
+    return meta
+
+
+def shift_times(meta: dict) -> float:
+    """Move every time the pages depend on so the data is 'as of now'."""
+    from django.db import connection
+
+    seeded = datetime.fromisoformat(meta["seeded_at"])
+    delta = datetime.now(UTC) - seeded
+    days = delta.days
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """UPDATE events_event SET starts_at = starts_at + %s,
+               ends_at = ends_at + %s, created_at = created_at + %s,
+               updated_at = updated_at + %s""",
+            [delta] * 4,
+        )
+        cursor.execute(
+            """UPDATE events_series SET first_date = first_date + %s,
+               generated_until = generated_until + %s""",
+            [days, delta],
+        )
+        cursor.execute(
+            """UPDATE core_notification SET due_at = due_at + %s
+               WHERE status = 'pending'""",
+            [delta],
+        )
+        cursor.execute(
+            """UPDATE members_application SET submitted_at = submitted_at + %s,
+               decided_at = decided_at + %s""",
+            [delta, delta],
+        )
+        cursor.execute("ANALYZE")
+    return delta.total_seconds()
+
+
+# --- Environment and servers ------------------------------------------------------
+
+
+def production_env() -> dict:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+            "DJANGO_ALLOWED_HOSTS": f"{HOST},localhost",
+            # Plain HTTP on loopback: no TLS proxy in front, so no redirect to
+            # HTTPS and cookies without the Secure flag.
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "DJANGO_SECURE_COOKIES": "false",
+            "DATABASE_URL": f"{PG_URL}/{BENCH_DB}",
+            "REDIS_URL": REDIS_URL,
+            "CACHE_KEY_PREFIX": "mosty-bench",
+            "EMAIL_URL": f"smtp://{HOST}:{SMTP_PORT}",
+            "SITE_URL": f"http://{HOST}:{PORT}",
+            "DJANGO_STATIC_ROOT": str(VAR / "staticfiles"),
+            "LOG_LEVEL": "INFO",
+            "MOSTY_BENCH": "1",
+        }
+    )
+    return env
+
+
+def check_services(env: dict) -> None:
+    import psycopg2
+    import redis
+
+    try:
+        _pg("postgres").close()
+    except psycopg2.OperationalError as exc:
+        raise SystemExit(f"PostgreSQL does not answer at {PG_URL}: {exc}") from None
+    try:
+        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3)
+        client.flushdb()  # the bench's own Redis database: broker and cache
+        client.close()
+    except redis.exceptions.RedisError as exc:
+        raise SystemExit(f"Redis does not answer at {REDIS_URL}: {exc}") from None
+
+
+def start_servers(processes: Processes, env: dict):
+    venv = Path(sys.executable).parent
+    web = processes.start(
+        "gunicorn",
+        [
+            str(venv / "gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"{HOST}:{PORT}",
+            "--workers",
+            str(WEB_WORKERS),
+            "--backlog",
+            "2048",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    worker = processes.start(
+        "celery-worker",
+        [str(venv / "celery"), "-A", "config", "worker", "--loglevel=INFO"],
+        env=env,
+        cwd=ROOT,
+    )
+    wait_for_http(f"http://{HOST}:{PORT}/bench/floor", timeout=60, process=web)
+    return web, worker
+
+
+def wait_for_worker(timeout: float = 60) -> int:
+    from config.celery import app
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        replies = app.control.ping(timeout=1.0)
+        if replies:
+            stats = app.control.inspect(timeout=2.0).stats() or {}
+            for reply in stats.values():
+                return int(reply.get("pool", {}).get("max-concurrency", 0))
+            return 0
+    raise RuntimeError("the Celery worker did not answer")
+
+
+# --- Signed-in users ----------------------------------------------------------
+
+
+def sign_in(user) -> str:
+    """A session for ``user``, as a login would store it (database + cache)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.save(must_create=True)
+    return store.session_key
+
+
+def cookie_for(user) -> tuple[str, str]:
+    from django.conf import settings
+
+    token = secrets.token_hex(16)  # a CSRF secret: 32 characters
+    cookie = (
+        f"{settings.SESSION_COOKIE_NAME}={sign_in(user)}; "
+        f"{settings.CSRF_COOKIE_NAME}={token}"
+    )
+    return cookie, token
+
+
+# --- Pages -----------------------------------------------------------------------
+
+
+def measure_pages(meta: dict) -> list[dict]:
+    from clubs.models import Club
+    from members.models import User
+
+    club = Club.objects.get(pk=meta["club_id"])
+    organizer_club = Club.objects.get(pk=meta["organizer_club_id"])
+    member_cookie, _ = cookie_for(User.objects.get(pk=meta["member_id"]))
+    organizer_cookie, _ = cookie_for(User.objects.get(pk=meta["organizer_id"]))
+    vetter_cookie, _ = cookie_for(User.objects.get(pk=meta["vetter_id"]))
+    pages = [
+        ("floor", "floor", "/bench/floor", ""),
+        ("club directory", "public", "/clubs/", ""),
+        ("club page", "public", club.get_absolute_url(), ""),
+        ("event page (member)", "signed_in", f"/events/{meta['event_id']}/",
+         member_cookie),
+        ("member home", "signed_in", "/", member_cookie),
+        ("organizer dashboard", "signed_in",
+         f"/clubs/{organizer_club.slug}/dashboard/", organizer_cookie),
+        ("vetting queue", "signed_in", "/vetting/", vetter_cookie),
+    ]
+    rows = []
+    for name, group, path, cookie in pages:
+        cold = loadtest.fetch(HOST, PORT, path, cookie=cookie)
+        if cold["status"] != 200:
+            raise RuntimeError(f"{name} {path}: HTTP {cold['status']} {cold}")
+        url = f"http://{HOST}:{PORT}{path}"
+        loadtest.wrk(url, seconds=WARMUP_SECONDS, connections=CONNECTIONS,
+                     threads=2, cookie=cookie)
+        figures = loadtest.wrk(url, seconds=SECONDS, connections=CONNECTIONS,
+                               threads=2, cookie=cookie)
+        warm = [loadtest.fetch(HOST, PORT, path, cookie=cookie) for _ in range(3)]
+        row = {
+            "page": name,
+            "group": group,
+            "path": path,
+            "rps": round(figures["rps"], 1),
+            "p50_ms": round(figures["p50_us"] / 1000, 2),
+            "p90_ms": round(figures["p90_us"] / 1000, 2),
+            "p99_ms": round(figures["p99_us"] / 1000, 2),
+            "max_ms": round(figures["max_us"] / 1000, 2),
+            "requests": figures["requests"],
+            "errors": figures["errors"],
+            "queries": max(w["queries"] for w in warm),
+            "queries_first_request": cold["queries"],
+            "bytes": warm[-1]["bytes"],
+        }
+        rows.append(row)
+        log(f"{name:<22} {row['rps']:>8.1f} rps  p99 {row['p99_ms']:>7.2f} ms  "
+            f"{row['queries']} queries  {row['bytes']} B")
+    floor = rows[0]["rps"]
+    for row in rows:
+        row["floor_share"] = round(row["rps"] / floor, 3)
+    return rows
+
+
+# --- Registration burst -----------------------------------------------------------
+
+
+def registration_burst(meta: dict) -> dict:
+    from django.utils import timezone
+
+    from events.models import Event, Registration
+    from members.models import User
+
+    starts = timezone.now() + timedelta(days=7)
+    event = Event.objects.create(
+        club_id=meta["club_id"],
+        title="Burst meeting",
+        format="offline",
+        venue_address="Bench hall",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        capacity=BURST_SEATS,
+        eligibility="all",
+    )
+    members = list(
+        User.objects.filter(status="member", roles__isnull=True, is_active=True)
+        .exclude(pk__in=meta.get("fanout_member_ids", []))
+        .order_by("-pk")[:BURST_MEMBERS]
+    )
+    log(f"burst: signing in {len(members)} members")
+    clients = [cookie_for(member) for member in members]
+    results, wall = loadtest.burst(HOST, PORT, f"/events/{event.pk}/register/", clients)
+    statuses = dict(
+        Registration.objects.filter(event=event)
+        .values_list("status")
+        .annotate(n=__import__("django.db.models").db.models.Count("id"))
+    )
+    http_errors = sum(1 for r in results if r["status"] != 302)
+    confirmed = statuses.get("confirmed", 0)
+    waitlisted = statuses.get("waitlisted", 0)
+    latencies = [r["seconds"] for r in results if r["status"] is not None]
+    figures = {
+        "members": len(members),
+        "seats": BURST_SEATS,
+        "confirmed": confirmed,
+        "waitlisted": waitlisted,
+        "errors": http_errors + max(0, len(members) - confirmed - waitlisted - http_errors),
+        "http_errors": http_errors,
+        "without_registration": len(members) - confirmed - waitlisted,
+        "p50_s": round(loadtest.percentile(latencies, 0.50), 3),
+        "p95_s": round(loadtest.percentile(latencies, 0.95), 3),
+        "max_s": round(max(latencies, default=0), 3),
+        "wall_s": round(wall, 3),
+        "requests_per_s": round(len(results) / wall, 1) if wall else None,
+    }
+    log(f"burst: {figures}")
+    return figures
+
+
+# --- Reminder fan-out ---------------------------------------------------------------
+
+
+def due_scan_plan() -> str:
+    """EXPLAIN ANALYZE of the beat scan, inside a transaction rolled back."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from core.services import notifications_due
+
+    with transaction.atomic():
+        plan = (
+            notifications_due(now=timezone.now())
+            .select_for_update(skip_locked=True)
+            .order_by("due_at")
+            .values_list("id", flat=True)[:5000]
+            .explain(analyze=True)
+        )
+        transaction.set_rollback(True)
+    return plan
+
+
+def reminder_fanout(meta: dict, sink: SmtpSink) -> dict:
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from config.celery import app
+    from core.models import Notification
+    from events.models import Event, Registration
+    from members.models import User
+
+    now = timezone.now()
+    # Members with nothing else due soon, so every message is one of ours.
+    busy = Notification.objects.filter(
+        status="pending", due_at__lt=now + timedelta(hours=1)
+    ).values("recipient_id")
+    members = list(
+        User.objects.filter(status="member", reminders_enabled=True, is_active=True)
+        .exclude(pk__in=busy)
+        .order_by("pk")
+        .values_list("pk", "email")[:FANOUT]
+    )
+    assert len(members) == FANOUT, len(members)
+    meta["fanout_member_ids"] = [pk for pk, _ in members]
+    starts = now + timedelta(hours=24, seconds=-30)
+    events = Event.objects.bulk_create(
+        Event(
+            club_id=(index % 50) + 1,
+            title=f"Reminder meeting {index + 1}",
+            format="offline",
+            venue_address="Bench hall",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            eligibility="all",
+        )
+        for index in range(FANOUT_EVENTS)
+    )
+    per_event = FANOUT // FANOUT_EVENTS
+    registrations = Registration.objects.bulk_create(
+        Registration(
+            event=events[index // per_event], member_id=pk, status="confirmed"
+        )
+        for index, (pk, _) in enumerate(members)
+    )
+    due = starts - timedelta(hours=24)
+    created = Notification.objects.bulk_create(
+        Notification(
+            recipient_id=registration.member_id,
+            kind="event_reminder",
+            dedupe_key=f"reminder:{registration.pk}:24",
+            context_ids={"registration": registration.pk, "hours": 24},
+            due_at=due,
+        )
+        for registration in registrations
+    )
+    ids = [n.pk for n in created]
+    other_due = (
+        Notification.objects.filter(status="pending", due_at__lte=now)
+        .exclude(pk__in=ids)
+        .count()
+    )
+    plan = due_scan_plan()
+    log("fan-out: plan of the due scan:\n    " + plan.replace("\n", "\n    "))
+    ours = Notification.objects.filter(pk__in=ids)
+    emails = {email for _, email in members}
+    log(f"fan-out: {len(ids)} due reminders; dispatching")
+    began = time.monotonic()
+    app.send_task("core.dispatch_due_notifications")
+    sent = 0
+    while time.monotonic() - began < FANOUT_TIMEOUT:
+        state = ours.aggregate(
+            sent=Count("id", filter=Q(status="sent")),
+            done=Count("id", filter=~Q(status__in=["pending", "sending"])),
+        )
+        sent = state["sent"]
+        if state["done"] >= len(ids):
+            break
+        time.sleep(0.2)
+    seconds = time.monotonic() - began
+    time.sleep(1.0)  # anything sent twice arrives within this second
+    received = {email: n for email, n in sink.received.items() if email in emails}
+    state = dict(ours.values_list("status").annotate(n=Count("id")))
+    figures = {
+        "due": len(ids),
+        "sent": state.get("sent", 0),
+        "failed": state.get("failed", 0),
+        "cancelled": state.get("cancelled", 0),
+        "still_pending": state.get("pending", 0) + state.get("sending", 0),
+        "seconds": round(seconds, 2),
+        "per_second": round(sent / seconds, 1) if seconds else None,
+        "emails_received": sum(received.values()),
+        "duplicates": sum(n - 1 for n in received.values() if n > 1),
+        "claimed_more_than_once": ours.filter(attempts__gt=1).count(),
+        "other_due_rows_at_start": other_due,
+        "scan_plan": plan,
+        "scan_uses_index": "notification_pending_due" in plan,
+    }
+    log(
+        f"fan-out: {figures['sent']} sent in {figures['seconds']} s, "
+        f"{figures['duplicates']} duplicates"
+    )
+    return figures
+
+
+# --- Report ------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = 0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    return {
+        "cores": CORES,
+        "cpu": cpu,
+        "memory_mb": memory,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "postgres": postgres,
+    }
+
+
+def verdicts(result: dict) -> list[tuple[str, bool, str]]:
+    out = []
+    for row in result["pages"]:
+        if row["group"] == "floor":
+            continue
+        share = (
+            TARGETS["public_share"]
+            if row["group"] == "public"
+            else TARGETS["signed_in_share"]
+        )
+        out.append((f"{row['page']}: >= {share:.0%} of floor rps",
+                    row["floor_share"] >= share, f"{row['floor_share']:.0%}"))
+        out.append((f"{row['page']}: p99 < {TARGETS['p99_ms']} ms",
+                    row["p99_ms"] < TARGETS["p99_ms"], f"{row['p99_ms']} ms"))
+        out.append((f"{row['page']}: <= {TARGETS['queries']} queries",
+                    row["queries"] <= TARGETS["queries"], str(row["queries"])))
+    burst = result["burst"]
+    out.append(("burst: 50 confirmed, 950 waitlisted, 0 errors",
+                burst["confirmed"] == BURST_SEATS
+                and burst["waitlisted"] == BURST_MEMBERS - BURST_SEATS
+                and burst["errors"] == 0,
+                f"{burst['confirmed']}/{burst['waitlisted']}/{burst['errors']}"))
+    out.append((f"burst: p95 < {TARGETS['burst_p95_s']} s",
+                burst["p95_s"] < TARGETS["burst_p95_s"], f"{burst['p95_s']} s"))
+    fanout = result["fanout"]
+    out.append((f"fan-out: {FANOUT} sent in < {TARGETS['fanout_s']} s",
+                fanout["sent"] == FANOUT and fanout["seconds"] < TARGETS["fanout_s"],
+                f"{fanout['sent']} in {fanout['seconds']} s"))
+    out.append(("fan-out: 0 duplicates", fanout["duplicates"] == 0
+                and fanout["claimed_more_than_once"] == 0, str(fanout["duplicates"])))
+    out.append(("fan-out: the due scan uses the partial index",
+                fanout["scan_uses_index"], "notification_pending_due"))
+    memory = result["memory"]
+    out.append((f"web process < {TARGETS['web_mb']} MB",
+                memory["web_worker_peak_mb"] < TARGETS["web_mb"],
+                f"{memory['web_worker_peak_mb']} MB"))
+    out.append((f"worker < {TARGETS['worker_mb']} MB",
+                memory["celery_total_peak_mb"] < TARGETS["worker_mb"],
+                f"{memory['celery_total_peak_mb']} MB"))
+    return out
+
+
+def render_table(result: dict) -> str:
+    lines = []
+    m = result["machine"]
+    lines.append(
+        f"Mosty bench, {result['date']}, {m['cores']} cores ({m['cpu']}), "
+        f"{m['memory_mb']} MB RAM, PostgreSQL {m['postgres']}, "
+        f"gunicorn {result['config']['web_workers']} sync workers, "
+        f"wrk {CONNECTIONS} connections x {result['config']['seconds']} s"
+    )
+    lines.append("")
+    lines.append(
+        "| page | rps | p50 ms | p99 ms | vs floor | queries | bytes |"
+    )
+    lines.append("|---|---:|---:|---:|---:|---:|---:|")
+    for row in result["pages"]:
+        lines.append(
+            f"| {row['page']} | {row['rps']:.0f} | {row['p50_ms']:.1f} | "
+            f"{row['p99_ms']:.1f} | {row['floor_share']:.0%} | {row['queries']} | "
+            f"{row['bytes']} |"
+        )
+    b = result["burst"]
+    f = result["fanout"]
+    mem = result["memory"]
+    lines.append("")
+    lines.append(
+        f"Registration burst: {b['members']} members, {b['seats']} seats: "
+        f"{b['confirmed']} confirmed, {b['waitlisted']} waitlisted, "
+        f"{b['errors']} errors; p50 {b['p50_s']} s, p95 {b['p95_s']} s, "
+        f"all answered in {b['wall_s']} s"
+    )
+    lines.append(
+        f"Reminder fan-out: {f['sent']} of {f['due']} sent in {f['seconds']} s "
+        f"({f['per_second']}/s, worker concurrency {result['config']['worker_concurrency']}), "
+        f"{f['duplicates']} duplicates; due scan uses notification_pending_due: "
+        f"{'yes' if f['scan_uses_index'] else 'NO'}"
+    )
+    lines.append(
+        f"Peak memory: web worker {mem['web_worker_peak_mb']} MB "
+        f"(gunicorn master {mem['web_master_peak_mb']} MB), Celery worker "
+        f"{mem['celery_total_peak_mb']} MB in {mem['celery_processes']} processes "
+        f"(largest {mem['celery_process_peak_mb']} MB)"
+    )
+    counts = result["dataset"]["counts"]
+    lines.append(
+        "Dataset: "
+        + ", ".join(
+            f"{counts[k]} {k.replace('_', ' ')}"
+            for k in ("clubs", "members", "events", "registrations", "applications")
+        )
+        + f", {counts['programmes']} programmes, journal entries: "
+        f"{counts['journal_entries']}"
+    )
+    lines.append("")
+    lines.append("Targets:")
+    for label, ok, value in result["verdicts"]:
+        lines.append(f"  [{'ok' if ok else 'MISS'}] {label}: {value}")
+    return "\n".join(lines)
+
+
+def memory_figures(web, worker) -> dict:
+    web_workers = children(web.pid)
+    celery = [worker.pid, *children(worker.pid)]
+    web_peaks = [peak_rss_mb(pid) or 0 for pid in web_workers]
+    celery_peaks = [peak_rss_mb(pid) or 0 for pid in celery]
+    return {
+        "web_worker_peak_mb": round(max(web_peaks, default=0), 1),
+        "web_workers": len(web_workers),
+        "web_master_peak_mb": round(peak_rss_mb(web.pid) or 0, 1),
+        "celery_process_peak_mb": round(max(celery_peaks, default=0), 1),
+        "celery_total_peak_mb": round(sum(celery_peaks), 1),
+        "celery_processes": len(celery),
+    }
+
+
+def main() -> int:
+    signal.signal(signal.SIGTERM, _raise_exit)
+    began = time.monotonic()
+    VAR.mkdir(parents=True, exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    env = production_env()
+    check_services(env)
+    result: dict = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}
+    meta = prepare_database(env)
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    result["time_shift_seconds"] = shift_times(meta)
+    log("collecting static files for production")
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        env=env, cwd=ROOT, check=True,
+    )
+    processes = Processes(VAR)
+    sink = SmtpSink(SMTP_PORT).start()
+    try:
+        log(f"starting gunicorn ({WEB_WORKERS} workers) on {HOST}:{PORT} "
+            "and a Celery worker")
+        web, worker = start_servers(processes, env)
+        concurrency = wait_for_worker()
+        result["config"] = {
+            "web_workers": WEB_WORKERS,
+            "worker_concurrency": concurrency,
+            "connections": CONNECTIONS,
+            "seconds": SECONDS,
+            "warmup_seconds": WARMUP_SECONDS,
+        }
+        result["machine"] = machine()
+        result["dataset"] = meta
+        result["pages"] = measure_pages(meta)
+        result["fanout"] = reminder_fanout(meta, sink)
+        result["burst"] = registration_burst(meta)
+        result["memory"] = memory_figures(web, worker)
+    finally:
+        left = processes.stop_all()
+        sink.stop()
+        from django.db import connections
+
+        connections.close_all()
+        if left:
+            log(f"WARNING: still running after stop: {left}")
+    result["dataset"] = {
+        k: v for k, v in meta.items() if k != "fanout_member_ids"
+    }
+    result["verdicts"] = verdicts(result)
+    result["seconds"] = round(time.monotonic() - began, 1)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = RESULTS / f"bench-{stamp}.json"
+    path.write_text(json.dumps(result, indent=2, default=str))
+    print()
+    print(render_table(result))
+    print()
+    log(f"done in {result['seconds']} s; figures in {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
