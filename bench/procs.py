@@ -19,7 +19,7 @@ class Processes:
 
     def start(self, name: str, command: list[str], *, env: dict, cwd: Path):
         log = open(self.log_dir / f"{name}.log", "w")  # noqa: SIM115 - kept open
-        process = subprocess.Popen(
+        process = subprocess.Popen(  # noqa: S603 - our own command line
             command,
             env=env,
             cwd=cwd,
@@ -101,6 +101,40 @@ def peak_rss_mb(pid: int) -> float | None:
     except OSError:
         return None
     return None
+
+
+def pss_mb(pid: int) -> float:
+    """Proportional set size of one process in MiB: its private memory plus
+    its share of pages shared with others (forked pool processes share most of
+    theirs), so the sum over a process tree is the memory the tree uses."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return 0.0
+    return 0.0
+
+
+class TreeMemory(threading.Thread):
+    """Samples the summed PSS of a process and its children; keeps the peak."""
+
+    def __init__(self, pid: int, interval: float = 0.25):
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.interval = interval
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+
+    def run(self):
+        while not self._stop.is_set():
+            total = sum(pss_mb(p) for p in [self.pid, *children(self.pid)])
+            self.peak_mb = max(self.peak_mb, total)
+            self._stop.wait(self.interval)
+
+    def stop(self):
+        self._stop.set()
+        self.join(timeout=5)
 
 
 def wait_for_http(url: str, *, timeout: float, process: subprocess.Popen) -> None:

@@ -124,7 +124,7 @@ def prepare_database(env: dict) -> dict:
             cursor.execute(f'DROP DATABASE IF EXISTS "{SEED_DB}"')
             cursor.execute(f'CREATE DATABASE "{SEED_DB}"')
             started = time.monotonic()
-            subprocess.run(
+            subprocess.run(  # noqa: S603 - our own command line
                 [sys.executable, "-m", "bench.seed", key],
                 env={**env, "DATABASE_URL": f"{PG_URL}/{SEED_DB}"},
                 cwd=ROOT,
@@ -307,11 +307,19 @@ def measure_pages(meta: dict) -> list[dict]:
         ("floor", "floor", "/bench/floor", ""),
         ("club directory", "public", "/clubs/", ""),
         ("club page", "public", club.get_absolute_url(), ""),
-        ("event page (member)", "signed_in", f"/events/{meta['event_id']}/",
-         member_cookie),
+        (
+            "event page (member)",
+            "signed_in",
+            f"/events/{meta['event_id']}/",
+            member_cookie,
+        ),
         ("member home", "signed_in", "/", member_cookie),
-        ("organizer dashboard", "signed_in",
-         f"/clubs/{organizer_club.slug}/dashboard/", organizer_cookie),
+        (
+            "organizer dashboard",
+            "signed_in",
+            f"/clubs/{organizer_club.slug}/dashboard/",
+            organizer_cookie,
+        ),
         ("vetting queue", "signed_in", "/vetting/", vetter_cookie),
     ]
     rows = []
@@ -320,10 +328,16 @@ def measure_pages(meta: dict) -> list[dict]:
         if cold["status"] != 200:
             raise RuntimeError(f"{name} {path}: HTTP {cold['status']} {cold}")
         url = f"http://{HOST}:{PORT}{path}"
-        loadtest.wrk(url, seconds=WARMUP_SECONDS, connections=CONNECTIONS,
-                     threads=2, cookie=cookie)
-        figures = loadtest.wrk(url, seconds=SECONDS, connections=CONNECTIONS,
-                               threads=2, cookie=cookie)
+        loadtest.wrk(
+            url,
+            seconds=WARMUP_SECONDS,
+            connections=CONNECTIONS,
+            threads=2,
+            cookie=cookie,
+        )
+        figures = loadtest.wrk(
+            url, seconds=SECONDS, connections=CONNECTIONS, threads=2, cookie=cookie
+        )
         warm = [loadtest.fetch(HOST, PORT, path, cookie=cookie) for _ in range(3)]
         row = {
             "page": name,
@@ -341,8 +355,10 @@ def measure_pages(meta: dict) -> list[dict]:
             "bytes": warm[-1]["bytes"],
         }
         rows.append(row)
-        log(f"{name:<22} {row['rps']:>8.1f} rps  p99 {row['p99_ms']:>7.2f} ms  "
-            f"{row['queries']} queries  {row['bytes']} B")
+        log(
+            f"{name:<22} {row['rps']:>8.1f} rps  p99 {row['p99_ms']:>7.2f} ms  "
+            f"{row['queries']} queries  {row['bytes']} B"
+        )
     floor = rows[0]["rps"]
     for row in rows:
         row["floor_share"] = round(row["rps"] / floor, 3)
@@ -353,6 +369,7 @@ def measure_pages(meta: dict) -> list[dict]:
 
 
 def registration_burst(meta: dict) -> dict:
+    from django.db.models import Count
     from django.utils import timezone
 
     from events.models import Event, Registration
@@ -380,7 +397,7 @@ def registration_burst(meta: dict) -> dict:
     statuses = dict(
         Registration.objects.filter(event=event)
         .values_list("status")
-        .annotate(n=__import__("django.db.models").db.models.Count("id"))
+        .annotate(n=Count("id"))
     )
     http_errors = sum(1 for r in results if r["status"] != 302)
     confirmed = statuses.get("confirmed", 0)
@@ -391,7 +408,8 @@ def registration_burst(meta: dict) -> dict:
         "seats": BURST_SEATS,
         "confirmed": confirmed,
         "waitlisted": waitlisted,
-        "errors": http_errors + max(0, len(members) - confirmed - waitlisted - http_errors),
+        "errors": http_errors
+        + max(0, len(members) - confirmed - waitlisted - http_errors),
         "http_errors": http_errors,
         "without_registration": len(members) - confirmed - waitlisted,
         "p50_s": round(loadtest.percentile(latencies, 0.50), 3),
@@ -463,9 +481,7 @@ def reminder_fanout(meta: dict, sink: SmtpSink) -> dict:
     )
     per_event = FANOUT // FANOUT_EVENTS
     registrations = Registration.objects.bulk_create(
-        Registration(
-            event=events[index // per_event], member_id=pk, status="confirmed"
-        )
+        Registration(event=events[index // per_event], member_id=pk, status="confirmed")
         for index, (pk, _) in enumerate(members)
     )
     due = starts - timedelta(hours=24)
@@ -572,35 +588,81 @@ def verdicts(result: dict) -> list[tuple[str, bool, str]]:
             if row["group"] == "public"
             else TARGETS["signed_in_share"]
         )
-        out.append((f"{row['page']}: >= {share:.0%} of floor rps",
-                    row["floor_share"] >= share, f"{row['floor_share']:.0%}"))
-        out.append((f"{row['page']}: p99 < {TARGETS['p99_ms']} ms",
-                    row["p99_ms"] < TARGETS["p99_ms"], f"{row['p99_ms']} ms"))
-        out.append((f"{row['page']}: <= {TARGETS['queries']} queries",
-                    row["queries"] <= TARGETS["queries"], str(row["queries"])))
+        out.append(
+            (
+                f"{row['page']}: >= {share:.0%} of floor rps",
+                row["floor_share"] >= share,
+                f"{row['floor_share']:.0%}",
+            )
+        )
+        out.append(
+            (
+                f"{row['page']}: p99 < {TARGETS['p99_ms']} ms",
+                row["p99_ms"] < TARGETS["p99_ms"],
+                f"{row['p99_ms']} ms",
+            )
+        )
+        out.append(
+            (
+                f"{row['page']}: <= {TARGETS['queries']} queries",
+                row["queries"] <= TARGETS["queries"],
+                str(row["queries"]),
+            )
+        )
     burst = result["burst"]
-    out.append(("burst: 50 confirmed, 950 waitlisted, 0 errors",
-                burst["confirmed"] == BURST_SEATS
-                and burst["waitlisted"] == BURST_MEMBERS - BURST_SEATS
-                and burst["errors"] == 0,
-                f"{burst['confirmed']}/{burst['waitlisted']}/{burst['errors']}"))
-    out.append((f"burst: p95 < {TARGETS['burst_p95_s']} s",
-                burst["p95_s"] < TARGETS["burst_p95_s"], f"{burst['p95_s']} s"))
+    out.append(
+        (
+            "burst: 50 confirmed, 950 waitlisted, 0 errors",
+            burst["confirmed"] == BURST_SEATS
+            and burst["waitlisted"] == BURST_MEMBERS - BURST_SEATS
+            and burst["errors"] == 0,
+            f"{burst['confirmed']}/{burst['waitlisted']}/{burst['errors']}",
+        )
+    )
+    out.append(
+        (
+            f"burst: p95 < {TARGETS['burst_p95_s']} s",
+            burst["p95_s"] < TARGETS["burst_p95_s"],
+            f"{burst['p95_s']} s",
+        )
+    )
     fanout = result["fanout"]
-    out.append((f"fan-out: {FANOUT} sent in < {TARGETS['fanout_s']} s",
-                fanout["sent"] == FANOUT and fanout["seconds"] < TARGETS["fanout_s"],
-                f"{fanout['sent']} in {fanout['seconds']} s"))
-    out.append(("fan-out: 0 duplicates", fanout["duplicates"] == 0
-                and fanout["claimed_more_than_once"] == 0, str(fanout["duplicates"])))
-    out.append(("fan-out: the due scan uses the partial index",
-                fanout["scan_uses_index"], "notification_pending_due"))
+    out.append(
+        (
+            f"fan-out: {FANOUT} sent in < {TARGETS['fanout_s']} s",
+            fanout["sent"] == FANOUT and fanout["seconds"] < TARGETS["fanout_s"],
+            f"{fanout['sent']} in {fanout['seconds']} s",
+        )
+    )
+    out.append(
+        (
+            "fan-out: 0 duplicates",
+            fanout["duplicates"] == 0 and fanout["claimed_more_than_once"] == 0,
+            str(fanout["duplicates"]),
+        )
+    )
+    out.append(
+        (
+            "fan-out: the due scan uses the partial index",
+            fanout["scan_uses_index"],
+            "notification_pending_due",
+        )
+    )
     memory = result["memory"]
-    out.append((f"web process < {TARGETS['web_mb']} MB",
-                memory["web_worker_peak_mb"] < TARGETS["web_mb"],
-                f"{memory['web_worker_peak_mb']} MB"))
-    out.append((f"worker < {TARGETS['worker_mb']} MB",
-                memory["celery_total_peak_mb"] < TARGETS["worker_mb"],
-                f"{memory['celery_total_peak_mb']} MB"))
+    out.append(
+        (
+            f"web process < {TARGETS['web_mb']} MB",
+            memory["web_worker_peak_mb"] < TARGETS["web_mb"],
+            f"{memory['web_worker_peak_mb']} MB",
+        )
+    )
+    out.append(
+        (
+            f"worker < {TARGETS['worker_mb']} MB",
+            memory["celery_total_peak_mb"] < TARGETS["worker_mb"],
+            f"{memory['celery_total_peak_mb']} MB",
+        )
+    )
     return out
 
 
@@ -614,9 +676,7 @@ def render_table(result: dict) -> str:
         f"wrk {CONNECTIONS} connections x {result['config']['seconds']} s"
     )
     lines.append("")
-    lines.append(
-        "| page | rps | p50 ms | p99 ms | vs floor | queries | bytes |"
-    )
+    lines.append("| page | rps | p50 ms | p99 ms | vs floor | queries | bytes |")
     lines.append("|---|---:|---:|---:|---:|---:|---:|")
     for row in result["pages"]:
         lines.append(
@@ -636,7 +696,8 @@ def render_table(result: dict) -> str:
     )
     lines.append(
         f"Reminder fan-out: {f['sent']} of {f['due']} sent in {f['seconds']} s "
-        f"({f['per_second']}/s, worker concurrency {result['config']['worker_concurrency']}), "
+        f"({f['per_second']}/s, worker concurrency "
+        f"{result['config']['worker_concurrency']}), "
         f"{f['duplicates']} duplicates; due scan uses notification_pending_due: "
         f"{'yes' if f['scan_uses_index'] else 'NO'}"
     )
@@ -695,13 +756,17 @@ def main() -> int:
     log("collecting static files for production")
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-        env=env, cwd=ROOT, check=True,
+        env=env,
+        cwd=ROOT,
+        check=True,
     )
     processes = Processes(VAR)
     sink = SmtpSink(SMTP_PORT).start()
     try:
-        log(f"starting gunicorn ({WEB_WORKERS} workers) on {HOST}:{PORT} "
-            "and a Celery worker")
+        log(
+            f"starting gunicorn ({WEB_WORKERS} workers) on {HOST}:{PORT} "
+            "and a Celery worker"
+        )
         web, worker = start_servers(processes, env)
         concurrency = wait_for_worker()
         result["config"] = {
@@ -725,9 +790,7 @@ def main() -> int:
         connections.close_all()
         if left:
             log(f"WARNING: still running after stop: {left}")
-    result["dataset"] = {
-        k: v for k, v in meta.items() if k != "fanout_member_ids"
-    }
+    result["dataset"] = {k: v for k, v in meta.items() if k != "fanout_member_ids"}
     result["verdicts"] = verdicts(result)
     result["seconds"] = round(time.monotonic() - began, 1)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

@@ -69,3 +69,94 @@ class OrganizerAddForm(forms.Form):
 
     def clean_member(self):
         return _member_by_reference(self.cleaned_data["member"])
+
+
+class ImpactFilterForm(forms.Form):
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    club = forms.ModelChoiceField(
+        label=_("Club"),
+        required=False,
+        queryset=None,
+        empty_label=_("All clubs"),
+        to_field_name="slug",
+    )
+
+    def __init__(self, *args, clubs, allow_all: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["club"].queryset = clubs
+        self.fields["club"].required = not allow_all
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The end must be after the start."))
+        return data
+
+
+class ProposalForm(forms.ModelForm):
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"),
+        choices=LANGUAGE_OPTIONS,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES)
+
+    class Meta:
+        from .models import ClubProposal
+
+        model = ClubProposal
+        fields = ["city", "country", "timezone", "languages", "playbook", "motivation"]
+        widgets = {"motivation": forms.Textarea(attrs={"rows": 4})}
+
+
+class ProposalDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("approve", _("Approve and create the club")),
+            ("reject", _("Decline")),
+        ],
+    )
+    name = forms.CharField(label=_("Club name"), max_length=120, required=False)
+    slug = forms.SlugField(label=_("Short name (in the address)"), required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=1000, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "approve" and not (
+            data.get("name") and data.get("slug")
+        ):
+            self.add_error("slug", _("A new club needs a name and a short name."))
+        if data.get("decision") == "reject" and not data.get("reason"):
+            self.add_error("reason", _("Please give a reason."))
+        return data
+
+
+class PlaybookForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    meeting_format = forms.CharField(
+        label=_("Meeting format"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    resources = forms.ModelMultipleChoiceField(
+        label=_("First meeting plans"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        queryset=None,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from trainings.models import Resource
+
+        self.fields["resources"].queryset = Resource.objects.filter(
+            published=True, kind=Resource.Kind.SESSION_PLAN
+        )

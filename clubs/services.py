@@ -168,3 +168,104 @@ def club_members_viewed(*, club: Club, viewer: User) -> None:
         target_type="club",
         target_id=club.pk,
     )
+
+
+# --- Replicable clubs ------------------------------------------------------------------
+
+
+def proposal_submit(*, proposer: User, data: dict):
+    from .models import ClubProposal
+
+    if not proposer.is_member:
+        raise DomainError(_("Only admitted members can propose a club."))
+    if ClubProposal.objects.filter(
+        proposer=proposer, status=ClubProposal.Status.PENDING
+    ).exists():
+        raise DomainError(_("You already have a proposal waiting for a decision."))
+    return ClubProposal.objects.create(proposer=proposer, **data)
+
+
+def proposal_decide(
+    *,
+    proposal,
+    actor: User,
+    approve: bool,
+    reason: str = "",
+    name: str = "",
+    slug: str = "",
+    organizers: list[User] | None = None,
+):
+    """Admins approve (creating the club from the chosen playbook, with the
+    proposer and any named members as its first organizers) or decline."""
+    from .models import ClubProposal
+
+    if proposal.status != ClubProposal.Status.PENDING:
+        raise DomainError(_("This proposal has already been decided."))
+    with transaction.atomic():
+        club = None
+        if approve:
+            playbook = proposal.playbook
+            data = {
+                "name": name or f"{proposal.city}",
+                "slug": slug,
+                "city": proposal.city,
+                "country": proposal.country,
+                "timezone": proposal.timezone,
+                "languages": proposal.languages,
+                "playbook": playbook,
+                "description": playbook.description if playbook else "",
+                "rhythm": playbook.default_rhythm if playbook else "",
+                "join_policy": playbook.default_join_policy
+                if playbook
+                else Club.JoinPolicy.OPEN,
+            }
+            club = club_create(
+                actor=actor,
+                data=data,
+                organizers=[proposal.proposer, *(organizers or [])],
+            )
+        updated = ClubProposal.objects.filter(
+            pk=proposal.pk, status=ClubProposal.Status.PENDING
+        ).update(
+            status=ClubProposal.Status.APPROVED
+            if approve
+            else ClubProposal.Status.REJECTED,
+            reason=reason.strip(),
+            decided_by_id=actor.pk,
+            club=club,
+        )
+        if not updated:
+            raise DomainError(_("This proposal has already been decided."))
+        audit_record(
+            actor=actor,
+            action="club.proposal_approved" if approve else "club.proposal_rejected",
+            target_type="club_proposal",
+            target_id=proposal.pk,
+            reason=reason.strip(),
+        )
+    return club
+
+
+def playbook_from_club(
+    *, club: Club, actor: User, name: str, meeting_format: str, resources
+):
+    """Capture a working club's format as a template for new clubs."""
+    from .models import Playbook
+
+    with transaction.atomic():
+        playbook = Playbook.objects.create(
+            name=name,
+            description=club.description,
+            meeting_format=meeting_format,
+            source_club=club,
+            default_rhythm=club.rhythm,
+            default_join_policy=club.join_policy,
+        )
+        playbook.first_meetings.set(resources)
+        audit_record(
+            actor=actor,
+            action="playbook.created",
+            target_type="playbook",
+            target_id=playbook.pk,
+        )
+    return playbook

@@ -108,6 +108,9 @@ CACHES = {
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Public pages (club directory, club pages) as visitors who are not signed in
+# see them are rendered once and kept this long (core/pagecache.py); 0: off.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=60)
 
 # --- Auth ----------------------------------------------------------------------
 AUTH_USER_MODEL = "members.User"
@@ -236,6 +239,8 @@ CELERY_BEAT_SCHEDULE = {
 # after this many seconds.
 OUTBOX_STALE_CLAIM_SECONDS = env.int("OUTBOX_STALE_CLAIM_SECONDS", default=300)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
+# Due rows one beat scan hands out; a full batch triggers the next scan at once.
+OUTBOX_DISPATCH_BATCH = env.int("OUTBOX_DISPATCH_BATCH", default=5000)
 
 # --- Security headers ------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -324,3 +329,14 @@ TRAINING_CHECKIN_GRACE_DAYS = env.int("TRAINING_CHECKIN_GRACE_DAYS", default=5)
 MOSTY_BENCH = env.bool("MOSTY_BENCH", default=False)
 if MOSTY_BENCH:
     MIDDLEWARE.insert(0, "bench.middleware.QueryCountMiddleware")
+
+# --- Journal and impact ----------------------------------------------------------------
+# Comma-separated Fernet keys, newest first (see core/crypto.py). Generate one with:
+# python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'
+JOURNAL_ENCRYPTION_KEYS = env.list("JOURNAL_ENCRYPTION_KEYS", default=[])
+IMPACT_MIN_GROUP_SIZE = env.int("IMPACT_MIN_GROUP_SIZE", default=5)
+ATTENDANCE_RETENTION_DAYS = env.int("ATTENDANCE_RETENTION_DAYS", default=730)
+CELERY_BEAT_SCHEDULE["anonymise-old-registrations"] = {
+    "task": "events.anonymise_old_registrations",
+    "schedule": 24 * 3600.0,
+}

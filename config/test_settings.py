@@ -12,3 +12,5 @@ CACHES["default"]["KEY_PREFIX"] = "mosty-test"
 CELERY_BROKER_URL = REDIS_URL
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Every test renders its pages; tests/core/test_pagecache.py turns the cache on.
+PUBLIC_PAGE_CACHE_SECONDS = 0

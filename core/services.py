@@ -7,16 +7,15 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from .emails import render_email
 from .models import Notification
 from .notifications import get_kind
+from .selectors import notifications_due
 
 logger = logging.getLogger(__name__)
-
-REQUEUE_AFTER = timedelta(minutes=5)
 
 
 def notification_enqueue(
@@ -81,9 +80,8 @@ def notifications_claim_due(*, limit: int = 5000) -> list[int]:
     ).update(status=Notification.Status.PENDING, queued_at=None)
     with transaction.atomic():
         ids = list(
-            Notification.objects.select_for_update(skip_locked=True)
-            .filter(status=Notification.Status.PENDING, due_at__lte=now)
-            .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=now - REQUEUE_AFTER))
+            notifications_due(now=now)
+            .select_for_update(skip_locked=True)
             .order_by("due_at")
             .values_list("id", flat=True)[:limit]
         )

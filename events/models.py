@@ -170,8 +170,14 @@ class Registration(models.Model):
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="registrations"
     )
+    # Null once anonymised (retention, or the member deleted their account):
+    # the row keeps counting in the aggregate figures without saying who.
     member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registrations",
     )
     status = models.CharField(max_length=16, choices=Status.choices)
     attendance = models.CharField(

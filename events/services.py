@@ -444,7 +444,9 @@ def _lock_event(event_id: int) -> Event:
         ) from None
 
 
-def registration_register(*, event: Event, member: User) -> Registration:
+def registration_register(
+    *, event: Event, member: User, enrol: bool = False
+) -> Registration:
     """Register a member: a seat if one is free, else the waiting list.
 
     Locks the event row, then counts confirmed seats, then writes: never more
@@ -459,7 +461,13 @@ def registration_register(*, event: Event, member: User) -> Registration:
             raise DomainError(_("This event has been cancelled."))
         if now >= locked.starts_at:
             raise DomainError(_("Registration closed when the event started."))
-        if locked.registration_opens_at and now < locked.registration_opens_at:
+        # enrol=True: a trainee placed in a programme's session by the system,
+        # regardless of the session's public registration window.
+        if (
+            not enrol
+            and locked.registration_opens_at
+            and now < locked.registration_opens_at
+        ):
             raise DomainError(
                 _("Registration opens on %(date)s.")
                 % {
@@ -623,3 +631,15 @@ def calendar_feed_reset(*, user: User):
         feed.token = _calendar_token()
         feed.save(update_fields=["token"])
     return feed
+
+
+def registrations_anonymise_old() -> int:
+    """Registrations and attendance older than ATTENDANCE_RETENTION_DAYS lose
+    the member: the rows stay, so every aggregate figure stays correct."""
+    cutoff = timezone.now() - timedelta(days=settings.ATTENDANCE_RETENTION_DAYS)
+    count = Registration.objects.filter(
+        event__ends_at__lt=cutoff, member__isnull=False
+    ).update(member=None)
+    if count:
+        logger.info("anonymised %d old registrations", count)
+    return count

@@ -67,7 +67,13 @@ class AccountForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "language", "timezone", "reminders_enabled"]
+        fields = [
+            "display_name",
+            "language",
+            "timezone",
+            "reminders_enabled",
+            "journal_in_aggregates",
+        ]
         labels = {
             "display_name": _("Display name"),
             "timezone": _("Time zone"),
@@ -256,3 +262,97 @@ class DeleteAccountForm(forms.Form):
         label=_("I understand that my account and personal data are deleted at once."),
         required=True,
     )
+
+
+# --- Journal and stories ------------------------------------------------------------
+
+from .models import (  # noqa: E402
+    APPROACHES,
+    CHANNELS,
+    FEELINGS,
+    RELATIONSHIPS,
+    STANCE,
+    TOPICS,
+    Story,
+)
+
+
+class JournalPersonForm(forms.Form):
+    label = forms.CharField(
+        label=_("Label"),
+        max_length=80,
+        help_text=_("Your own word for them, e.g. “mother-in-law”. Not a name."),
+    )
+    relationship = forms.ChoiceField(label=_("Relationship"), choices=RELATIONSHIPS)
+    region = forms.CharField(
+        label=_("Region (optional, coarse)"), max_length=80, required=False
+    )
+
+
+class JournalEntryForm(forms.Form):
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    channel = forms.ChoiceField(label=_("Channel"), choices=CHANNELS)
+    topics = forms.MultipleChoiceField(
+        label=_("Topics"),
+        choices=TOPICS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    approaches = forms.MultipleChoiceField(
+        label=_("Approaches tried"),
+        choices=APPROACHES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    stance_before = forms.TypedChoiceField(
+        label=_("Their stance before"), choices=STANCE, coerce=int
+    )
+    stance_after = forms.TypedChoiceField(
+        label=_("Their stance after"), choices=STANCE, coerce=int
+    )
+    feeling = forms.TypedChoiceField(
+        label=_("How it felt"), choices=FEELINGS, coerce=int
+    )
+    notes = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Encrypted; only you can read them."),
+    )
+
+    def clean_date(self):
+        from django.utils import timezone
+
+        value = self.cleaned_data["date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return value
+
+
+class StoryForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(
+        label=_("Story"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Leave out names, places and anything that could "
+            "identify you or the other person."
+        ),
+    )
+    club = forms.ModelChoiceField(label=_("Your club"), queryset=None)
+    audience = forms.ChoiceField(label=_("Share with"), choices=Story.Audience.choices)
+    anonymous = forms.BooleanField(
+        label=_("Share anonymously"), required=False, initial=True
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from clubs.models import Club
+
+        self.fields["club"].queryset = Club.objects.filter(
+            memberships__user=user, memberships__status="active"
+        )

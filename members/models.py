@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.crypto import EncryptedTextField
+
 TIMEZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
 LANGUAGE_CHOICES = [("ru", "Русский"), ("en", "English")]
 
@@ -71,6 +73,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("status"), max_length=16, choices=Status.choices, default=Status.APPLICANT
     )
     member_since = models.DateTimeField(_("member since"), null=True, blank=True)
+    journal_in_aggregates = models.BooleanField(
+        _("count my journal in anonymous totals"),
+        default=False,
+        help_text=_(
+            "If on, your journal counts towards platform-wide totals that never show "
+            "groups smaller than five. Nobody can read your entries either way."
+        ),
+    )
     reminders_enabled = models.BooleanField(
         _("meeting reminders by email"),
         default=True,
@@ -297,3 +307,169 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.kind} on #{self.application_id}"
+
+
+# --- The conversation journal (each member's own; encrypted free text) -------------
+
+RELATIONSHIPS = [
+    ("parent", _("Parent")),
+    ("sibling", _("Sibling")),
+    ("partner_relative", _("Partner's relative")),
+    ("friend", _("Friend")),
+    ("colleague", _("Colleague")),
+    ("other", _("Other")),
+]
+CHANNELS = [
+    ("call", _("Call")),
+    ("messenger", _("Messenger")),
+    ("in_person", _("In person")),
+]
+TOPICS = [
+    ("war", _("The war")),
+    ("mobilisation", _("Mobilisation")),
+    ("propaganda", _("Propaganda and news")),
+    ("emigration", _("Why I left")),
+    ("economy", _("Prices and economy")),
+    ("family", _("Family and safety")),
+    ("other", _("Other")),
+]
+APPROACHES = [
+    ("listening", _("Listening first")),
+    ("questions", _("Asking questions")),
+    ("personal_story", _("Personal story")),
+    ("shared_values", _("Shared values")),
+    ("facts", _("Facts")),
+    ("humour", _("Humour")),
+    ("pause", _("Taking a pause")),
+]
+STANCE = [
+    (1, _("1 · supports the war")),
+    (2, _("2 · leans to support")),
+    (3, _("3 · unsure")),
+    (4, _("4 · leans against")),
+    (5, _("5 · against the war")),
+]
+FEELINGS = [
+    (1, _("Very hard")),
+    (2, _("Hard")),
+    (3, _("Neutral")),
+    (4, _("Good")),
+    (5, _("Very good")),
+]
+
+
+class JournalPerson(models.Model):
+    """Someone the member talks to, under a label of their choice. Never a name
+    the platform asks for; label and region are encrypted at rest."""
+
+    owner = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="journal_people"
+    )
+    label = EncryptedTextField(_("label"))
+    relationship = models.CharField(
+        _("relationship"), max_length=20, choices=RELATIONSHIPS
+    )
+    region = EncryptedTextField(_("region (optional, coarse)"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"journal person {self.pk}"
+
+
+class JournalEntry(models.Model):
+    person = models.ForeignKey(
+        JournalPerson, on_delete=models.CASCADE, related_name="entries"
+    )
+    owner = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="journal_entries"
+    )
+    date = models.DateField(_("date"))
+    channel = models.CharField(_("channel"), max_length=16, choices=CHANNELS)
+    topics = ArrayField(
+        models.CharField(max_length=16, choices=TOPICS),
+        verbose_name=_("topics"),
+        default=list,
+        blank=True,
+    )
+    approaches = ArrayField(
+        models.CharField(max_length=16, choices=APPROACHES),
+        verbose_name=_("approaches tried"),
+        default=list,
+        blank=True,
+    )
+    stance_before = models.PositiveSmallIntegerField(
+        _("their stance before"), choices=STANCE
+    )
+    stance_after = models.PositiveSmallIntegerField(
+        _("their stance after"), choices=STANCE
+    )
+    feeling = models.PositiveSmallIntegerField(_("how it felt"), choices=FEELINGS)
+    notes = EncryptedTextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        indexes = [models.Index(fields=["owner", "date"])]
+
+    def __str__(self):
+        return f"journal entry {self.pk}"
+
+
+class Story(models.Model):
+    """Experience a member shares with their club or all members, anonymised by
+    default, shown to others only after an organizer (or admin) approves it."""
+
+    class Audience(models.TextChoices):
+        CLUB = "club", _("My club")
+        ALL = "all", _("All members")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Published")
+        REJECTED = "rejected", _("Not published")
+
+    author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="stories")
+    audience = models.CharField(
+        _("share with"), max_length=8, choices=Audience.choices, default=Audience.CLUB
+    )
+    club = models.ForeignKey(
+        "clubs.Club",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="stories",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("story"))
+    anonymous = models.BooleanField(_("share anonymously"), default=True)
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "audience", "club"])]
+
+    def __str__(self):
+        return self.title
+
+
+class StoryReaction(models.Model):
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="reactions")
+    member = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["story", "member"], name="story_reaction_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"reaction {self.pk}"

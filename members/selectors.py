@@ -153,3 +153,58 @@ def display_names(*, user_ids) -> dict[int, str]:
     """Pseudonyms for a page of audit rows, in one query."""
     ids = {i for i in user_ids if i}
     return dict(User.objects.filter(pk__in=ids).values_list("pk", "display_name"))
+
+
+# --- Journal (only ever for its owner) ------------------------------------------
+
+
+def journal_people(*, owner: User):
+    from django.db.models import Max
+
+    from .models import JournalPerson
+
+    return (
+        JournalPerson.objects.filter(owner=owner)
+        .annotate(conversations=Count("entries"), last_talk=Max("entries__date"))
+        .order_by("-last_talk", "created_at")
+    )
+
+
+def journal_trend(*, person) -> dict:
+    """Stance over time for one person, and what the guidance should say."""
+    entries = list(person.entries.order_by("date", "id"))
+    points = [(e.date, e.stance_before, e.stance_after) for e in entries]
+    change = None
+    if entries:
+        change = entries[-1].stance_after - entries[0].stance_before
+    return {
+        "entries": entries,
+        "points": points,
+        "change": change,
+        "count": len(entries),
+    }
+
+
+def stories_for_member(*, user: User):
+    from .models import Story
+
+    clubs = list(
+        user.club_memberships.filter(status="active").values_list("club_id", flat=True)
+    )
+    return (
+        Story.objects.filter(status=Story.Status.APPROVED)
+        .filter(Q(audience=Story.Audience.ALL) | Q(club_id__in=clubs))
+        .select_related("author", "club")
+        .annotate(helped=Count("reactions"))
+        .order_by("-created_at")
+    )
+
+
+def stories_to_review(*, club_ids):
+    from .models import Story
+
+    return (
+        Story.objects.filter(status=Story.Status.PENDING, club_id__in=club_ids)
+        .select_related("author", "club")
+        .order_by("created_at")
+    )

@@ -53,13 +53,21 @@ def user_update_preferences(
     language: str,
     timezone: str,
     reminders_enabled: bool = True,
+    journal_in_aggregates: bool = False,
 ) -> User:
     user.display_name = display_name
     user.language = language
     user.timezone = timezone
     user.reminders_enabled = reminders_enabled
+    user.journal_in_aggregates = journal_in_aggregates
     user.save(
-        update_fields=["display_name", "language", "timezone", "reminders_enabled"]
+        update_fields=[
+            "display_name",
+            "language",
+            "timezone",
+            "reminders_enabled",
+            "journal_in_aggregates",
+        ]
     )
     return user
 
@@ -595,46 +603,98 @@ def _clubs_events_trainings(user: User) -> dict:
     from events.models import CalendarFeed, Registration
     from trainings.models import TrainingApplication
 
-    applications = TrainingApplication.objects.filter(member=user).select_related(
-        "programme"
-    ).prefetch_related("checkins", "strategy__milestones", "strategy__comments")
+    applications = (
+        TrainingApplication.objects.filter(member=user)
+        .select_related("programme")
+        .prefetch_related("checkins", "strategy__milestones", "strategy__comments")
+    )
     trainings = []
     for application in applications:
         strategy = getattr(application, "strategy", None)
-        trainings.append({
-            "programme": application.programme.title,
-            "status": application.status,
-            "motivation": application.motivation,
-            "hours_per_week": application.hours_per_week,
-            "experience": application.experience,
-            "audience": application.audience,
-            "completed_at": _iso(application.completed_at),
-            "strategy": None if strategy is None else {
-                "status": strategy.status, "goal": strategy.goal,
-                "audiences": strategy.audiences, "planned_reach": strategy.planned_reach,
-                "channels": strategy.channels, "key_messages": strategy.key_messages,
-                "milestones": [{"title": m.title, "due_date": str(m.due_date)}
-                               for m in strategy.milestones.all()],
-                "comments": [c.body for c in strategy.comments.all()],
-            },
-            "checkins": [
-                {"day": c.day, "submitted_at": _iso(c.submitted_at),
-                 "people_reached": c.people_reached, "conversations": c.conversations,
-                 "worked": c.worked, "hard": c.hard, "wants_help": c.wants_help}
-                for c in application.checkins.all()
-            ],
-        })
+        trainings.append(
+            {
+                "programme": application.programme.title,
+                "status": application.status,
+                "motivation": application.motivation,
+                "hours_per_week": application.hours_per_week,
+                "experience": application.experience,
+                "audience": application.audience,
+                "completed_at": _iso(application.completed_at),
+                "strategy": None
+                if strategy is None
+                else {
+                    "status": strategy.status,
+                    "goal": strategy.goal,
+                    "audiences": strategy.audiences,
+                    "planned_reach": strategy.planned_reach,
+                    "channels": strategy.channels,
+                    "key_messages": strategy.key_messages,
+                    "milestones": [
+                        {"title": m.title, "due_date": str(m.due_date)}
+                        for m in strategy.milestones.all()
+                    ],
+                    "comments": [c.body for c in strategy.comments.all()],
+                },
+                "checkins": [
+                    {
+                        "day": c.day,
+                        "submitted_at": _iso(c.submitted_at),
+                        "people_reached": c.people_reached,
+                        "conversations": c.conversations,
+                        "worked": c.worked,
+                        "hard": c.hard,
+                        "wants_help": c.wants_help,
+                    }
+                    for c in application.checkins.all()
+                ],
+            }
+        )
     return {
         "club_memberships": [
             {"club": m.club.name, "status": m.status, "since": _iso(m.created_at)}
             for m in ClubMembership.objects.filter(user=user).select_related("club")
         ],
         "registrations": [
-            {"event": r.event.title, "starts_at": _iso(r.event.starts_at),
-             "status": r.status, "attendance": r.attendance}
+            {
+                "event": r.event.title,
+                "starts_at": _iso(r.event.starts_at),
+                "status": r.status,
+                "attendance": r.attendance,
+            }
             for r in Registration.objects.filter(member=user).select_related("event")
         ],
         "calendar_feed": CalendarFeed.objects.filter(user=user).exists(),
+        "journal": [
+            {
+                "label": person.label,
+                "relationship": person.relationship,
+                "region": person.region,
+                "conversations": [
+                    {
+                        "date": str(e.date),
+                        "channel": e.channel,
+                        "topics": e.topics,
+                        "approaches": e.approaches,
+                        "stance_before": e.stance_before,
+                        "stance_after": e.stance_after,
+                        "feeling": e.feeling,
+                        "notes": e.notes,
+                    }
+                    for e in person.entries.all()
+                ],
+            }
+            for person in user.journal_people.prefetch_related("entries")
+        ],
+        "stories": [
+            {
+                "title": st.title,
+                "body": st.body,
+                "audience": st.audience,
+                "status": st.status,
+                "anonymous": st.anonymous,
+            }
+            for st in user.stories.all()
+        ],
         "trainings": trainings,
     }
 
@@ -652,7 +712,18 @@ def user_delete(*, user: User) -> None:
     from allauth.usersessions.models import UserSession
 
     session_store = import_module(settings.SESSION_ENGINE).SessionStore
+    from events.models import Registration
+    from events.services import registration_cancel
+
     user_id = user.pk
+    # Free the seats of upcoming meetings first (the waiting list moves up);
+    # past registrations stay, anonymised, so the club's figures stay right.
+    for registration in Registration.objects.filter(
+        member=user,
+        status__in=["confirmed", "waitlisted"],
+        event__starts_at__gt=timezone.now(),
+    ):
+        registration_cancel(registration=registration, member=user)
     with transaction.atomic():
         keys = list(
             UserSession.objects.filter(user=user).values_list("session_key", flat=True)

@@ -16,4 +16,22 @@ urlpatterns = [
     path("staff/roles/", views.role_list, name="role-list"),
     path("staff/roles/<int:pk>/revoke/", views.role_revoke, name="role-revoke"),
     path("staff/audit/", views.audit_log, name="audit-log"),
+    path("journal/", views.journal_home, name="journal"),
+    path("journal/people/<int:pk>/", views.journal_person, name="journal-person"),
+    path(
+        "journal/people/<int:pk>/delete/",
+        views.journal_person_delete,
+        name="journal-person-delete",
+    ),
+    path(
+        "journal/entries/<int:pk>/", views.journal_entry_edit, name="journal-entry-edit"
+    ),
+    path(
+        "journal/entries/<int:pk>/delete/",
+        views.journal_entry_delete,
+        name="journal-entry-delete",
+    ),
+    path("stories/", views.story_list, name="story-list"),
+    path("stories/<int:pk>/react/", views.story_react, name="story-react"),
+    path("stories/<int:pk>/decide/", views.story_decide, name="story-decide"),
 ]

@@ -324,3 +324,159 @@ def audit_log(request):
             "is_admin": is_admin(request.user),
         },
     )
+
+
+# --- Journal (the member's own; nobody else can open these pages) -------------
+
+from django.http import Http404 as _Http404  # noqa: E402
+
+from . import journal  # noqa: E402
+from .access import member_required  # noqa: E402
+from .forms import JournalEntryForm, JournalPersonForm, StoryForm  # noqa: E402
+from .models import JournalEntry, JournalPerson, Story  # noqa: E402
+
+
+def _own_person(request, pk):
+    return get_object_or_404(JournalPerson, pk=pk, owner=request.user)
+
+
+@member_required
+def journal_home(request):
+    form = JournalPersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = journal.person_create(owner=request.user, **form.cleaned_data)
+            return redirect("members:journal-person", pk=person.pk)
+        except DomainError as error:
+            form.add_error(None, error.message)
+    return render(
+        request,
+        "members/journal_home.html",
+        {
+            "people": selectors.journal_people(owner=request.user),
+            "form": form,
+        },
+    )
+
+
+@member_required
+def journal_person(request, pk):
+    person = _own_person(request, pk)
+    form = JournalEntryForm(
+        request.POST or None, initial={"date": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        journal.entry_save(person=person, owner=request.user, data=form.cleaned_data)
+        messages.success(request, _("The conversation was added to your journal."))
+        return redirect("members:journal-person", pk=person.pk)
+    return render(
+        request,
+        "members/journal_person.html",
+        {
+            "person": person,
+            "form": form,
+            "trend": selectors.journal_trend(person=person),
+        },
+    )
+
+
+@member_required
+def journal_entry_edit(request, pk):
+    entry = get_object_or_404(
+        JournalEntry.objects.select_related("person"), pk=pk, owner=request.user
+    )
+    form = JournalEntryForm(
+        request.POST or None,
+        initial={f: getattr(entry, f) for f in journal.ENTRY_FIELDS},
+    )
+    if request.method == "POST" and form.is_valid():
+        journal.entry_save(
+            person=entry.person, owner=request.user, data=form.cleaned_data, entry=entry
+        )
+        messages.success(request, _("Saved."))
+        return redirect("members:journal-person", pk=entry.person_id)
+    return render(
+        request, "members/journal_entry_form.html", {"entry": entry, "form": form}
+    )
+
+
+@member_required
+@require_POST
+def journal_entry_delete(request, pk):
+    entry = get_object_or_404(JournalEntry, pk=pk, owner=request.user)
+    journal.entry_delete(entry=entry, owner=request.user)
+    messages.success(request, _("The entry was deleted."))
+    return redirect("members:journal-person", pk=entry.person_id)
+
+
+@member_required
+@require_POST
+def journal_person_delete(request, pk):
+    person = _own_person(request, pk)
+    journal.person_delete(person=person, owner=request.user)
+    messages.success(request, _("The person and their conversations were deleted."))
+    return redirect("members:journal")
+
+
+# --- Shared stories -----------------------------------------------------------------
+
+
+@member_required
+def story_list(request):
+    form = StoryForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            journal.story_share(author=request.user, **form.cleaned_data)
+            messages.success(
+                request,
+                _(
+                    "Thank you. Your story will appear once an "
+                    "organizer has approved it."
+                ),
+            )
+            return redirect("members:story-list")
+        except DomainError as error:
+            form.add_error(None, error.message)
+    from clubs.access import organized_club_ids
+
+    organized = organized_club_ids(request.user)
+    return render(
+        request,
+        "members/story_list.html",
+        {
+            "stories": selectors.stories_for_member(user=request.user)[:50],
+            "mine": Story.objects.filter(author=request.user)[:20],
+            "to_review": selectors.stories_to_review(club_ids=organized)
+            if organized
+            else [],
+            "form": form,
+        },
+    )
+
+
+@member_required
+@require_POST
+def story_react(request, pk):
+    story = get_object_or_404(selectors.stories_for_member(user=request.user), pk=pk)
+    journal.story_react(story=story, member=request.user)
+    return redirect("members:story-list")
+
+
+@member_required
+@require_POST
+def story_decide(request, pk):
+    from clubs.access import organized_club_ids
+
+    story = get_object_or_404(Story, pk=pk)
+    if story.club_id not in organized_club_ids(request.user):
+        raise _Http404
+    try:
+        journal.story_decide(
+            story=story,
+            actor=request.user,
+            approve=request.POST.get("decision") == "approve",
+        )
+        messages.success(request, _("Done."))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("members:story-list")

@@ -199,3 +199,21 @@ class CheckInForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["people_reached"].required = True
         self.fields["conversations"].required = True
+
+
+class ResourceForm(forms.ModelForm):
+    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_OPTIONS)
+
+    class Meta:
+        from .models import Resource
+
+        model = Resource
+        fields = ["title", "kind", "language", "summary", "body", "published"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 12})}
+
+
+class ResourceSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=[("", _("All")), *LANGUAGE_OPTIONS]
+    )

@@ -237,3 +237,43 @@ class CheckIn(models.Model):
 
     def __str__(self):
         return f"check-in {self.day}d of {self.trainee_id}"
+
+
+class Resource(models.Model):
+    """The library: articles, checklists and session plans on methods of
+    communication, per language. Trainers and organizers publish; members read."""
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", _("Article")
+        CHECKLIST = "checklist", _("Checklist")
+        SESSION_PLAN = "session_plan", _("Session plan")
+
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=Kind.choices, default=Kind.ARTICLE
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=LANGUAGE_OPTIONS, default="ru"
+    )
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    body = models.TextField(_("text"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    published = models.BooleanField(_("published"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        indexes = [models.Index(fields=["language", "kind"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("trainings:resource-detail", args=[self.pk])

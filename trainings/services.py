@@ -94,10 +94,13 @@ def session_add(*, programme: Programme, actor: User, data: dict) -> Event:
         event = event_services.event_create(club=programme.club, actor=actor, data=data)
         Event.objects.filter(pk=event.pk).update(programme=programme)
         event.programme = programme
-        for trainee in programme.applications.filter(
-            status=TrainingApplication.Status.ACCEPTED
-        ).select_related("member"):
-            event_services.registration_register(event=event, member=trainee.member)
+        if event.starts_at > timezone.now():  # a past session is recorded, not joined
+            for trainee in programme.applications.filter(
+                status=TrainingApplication.Status.ACCEPTED
+            ).select_related("member"):
+                event_services.registration_register(
+                    event=event, member=trainee.member, enrol=True
+                )
     return event
 
 
@@ -107,7 +110,9 @@ def _register_for_sessions(application: TrainingApplication) -> None:
         status=Event.Status.SCHEDULED,
         starts_at__gt=timezone.now(),
     ):
-        event_services.registration_register(event=event, member=application.member)
+        event_services.registration_register(
+            event=event, member=application.member, enrol=True
+        )
 
 
 def _unregister_from_sessions(application: TrainingApplication) -> None:
@@ -242,8 +247,9 @@ def training_decide(
                 )
             _accept(application)
         elif decision == "waitlist":
+            if application.status != TrainingApplication.Status.WAITLISTED:
+                application.queued_at = timezone.now()  # keeps their place otherwise
             application.status = TrainingApplication.Status.WAITLISTED
-            application.queued_at = timezone.now()
             application.save(update_fields=["status", "queued_at", "decision_reason"])
             _notify_outcome(application, "training_waitlisted")
         elif decision == "decline":
@@ -268,6 +274,9 @@ def training_withdraw(*, application: TrainingApplication, member: User) -> None
     waiting list, who is told."""
     with transaction.atomic():
         programme = _lock_programme(application.programme_id)
+        was_accepted = TrainingApplication.objects.filter(
+            pk=application.pk, status=TrainingApplication.Status.ACCEPTED
+        ).exists()
         updated = TrainingApplication.objects.filter(
             pk=application.pk,
             member=member,
@@ -279,8 +288,9 @@ def training_withdraw(*, application: TrainingApplication, member: User) -> None
         ).update(status=TrainingApplication.Status.WITHDRAWN)
         if updated != 1:
             raise DomainError(_("This application is already closed."))
-        if application.status == TrainingApplication.Status.ACCEPTED:
-            _unregister_from_sessions(application)
+        if not was_accepted:
+            return
+        _unregister_from_sessions(application)
         if _accepted_count(programme) < programme.cohort_size:
             following = (
                 programme.applications.filter(
@@ -402,7 +412,9 @@ def trainee_complete(*, application: TrainingApplication, actor: User) -> None:
     now = timezone.now()
     with transaction.atomic():
         updated = TrainingApplication.objects.filter(
-            pk=application.pk, completed_at__isnull=True
+            pk=application.pk,
+            completed_at__isnull=True,
+            status=TrainingApplication.Status.ACCEPTED,
         ).update(completed_at=now)
         if not updated:
             return
@@ -509,6 +521,11 @@ def strategy_comment(*, strategy: Strategy, author: User, body: str) -> Strategy
 def checkin_submit(*, checkin: CheckIn, trainee: User, data: dict) -> CheckIn:
     if checkin.trainee.member_id != trainee.pk:
         raise DomainError(_("This check-in is not yours."))
+    if timezone.now() < checkin.due_at:
+        raise DomainError(
+            _("This check-in opens on %(date)s.")
+            % {"date": checkin.due_at.date().isoformat()}
+        )
     with transaction.atomic():
         updated = CheckIn.objects.filter(
             pk=checkin.pk, submitted_at__isnull=True
@@ -527,3 +544,17 @@ def checkin_submit(*, checkin: CheckIn, trainee: User, data: dict) -> CheckIn:
                 )
     checkin.refresh_from_db()
     return checkin
+
+
+# --- Library ---------------------------------------------------------------------
+
+
+def resource_save(*, author: User, data: dict, resource=None):
+    from .models import Resource
+
+    if resource is None:
+        resource = Resource(author=author)
+    for field, value in data.items():
+        setattr(resource, field, value)
+    resource.save()
+    return resource

@@ -28,4 +28,8 @@ urlpatterns = [
     ),
     path("trainees/<int:pk>/certificate.svg", views.certificate, name="certificate"),
     path("checkins/<int:pk>/", views.checkin, name="checkin"),
+    path("library/", views.resource_list, name="resource-list"),
+    path("library/new/", views.resource_edit, name="resource-create"),
+    path("library/<int:pk>/", views.resource_detail, name="resource-detail"),
+    path("library/<int:pk>/edit/", views.resource_edit, name="resource-edit"),
 ]

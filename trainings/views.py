@@ -364,3 +364,55 @@ def trainee_list(request, pk):
             "rows": selectors.trainee_overview(programme=programme),
         },
     )
+
+
+# --- Library ------------------------------------------------------------------------
+
+from django.db.models import Q  # noqa: E402
+
+from .forms import ResourceForm, ResourceSearchForm  # noqa: E402
+from .models import Resource  # noqa: E402
+
+
+@member_required
+def resource_list(request):
+    form = ResourceSearchForm(request.GET or None)
+    resources = Resource.objects.filter(published=True).only(
+        "id", "title", "kind", "language", "summary"
+    )
+    if form.is_valid():
+        if form.cleaned_data.get("q"):
+            q = form.cleaned_data["q"]
+            resources = resources.filter(
+                Q(title__icontains=q) | Q(summary__icontains=q) | Q(body__icontains=q)
+            )
+        if form.cleaned_data.get("language"):
+            resources = resources.filter(language=form.cleaned_data["language"])
+    return render(
+        request,
+        "trainings/resource_list.html",
+        {"form": form, "resources": resources[:100]},
+    )
+
+
+@member_required
+def resource_detail(request, pk):
+    resource = get_object_or_404(Resource, pk=pk, published=True)
+    return render(request, "trainings/resource_detail.html", {"resource": resource})
+
+
+@role_required(Role.TRAINER, Role.ORGANIZER)
+def resource_edit(request, pk=None):
+    resource = get_object_or_404(Resource, pk=pk) if pk else None
+    form = ResourceForm(request.POST or None, instance=resource)
+    if request.method == "POST" and form.is_valid():
+        saved = services.resource_save(
+            author=request.user, data=form.cleaned_data, resource=resource
+        )
+        messages.success(request, _("Saved."))
+        return (
+            redirect(saved) if saved.published else redirect("trainings:resource-list")
+        )
+    return render(
+        request, "trainings/resource_form.html", {"form": form, "resource": resource}
+    )

@@ -258,19 +258,22 @@ def test_follow_ups_at_7_30_90_days_one_reminder_then_nothing(programme, trainer
     _deliver(completed + timedelta(days=25))  # nothing more for day 7
     assert [m.subject for m in mail.outbox].count("A short check-in") == 2
     checkin = CheckIn.objects.get(trainee=application, day=30)
-    services.checkin_submit(
-        checkin=checkin,
-        trainee=application.member,
-        data={
-            "people_reached": 12,
-            "conversations": 5,
-            "worked": "Stories",
-            "hard": "Time",
-            "wants_help": True,
-        },
-    )
-    _deliver(completed + timedelta(days=40))  # day-30 request and reminder not sent
-    assert [m.subject for m in mail.outbox].count("A short check-in") == 2
+    with time_machine.travel(checkin.due_at + timedelta(minutes=1)):
+        _deliver()
+        assert [m.subject for m in mail.outbox].count("A short check-in") == 3
+        services.checkin_submit(
+            checkin=checkin,
+            trainee=application.member,
+            data={
+                "people_reached": 12,
+                "conversations": 5,
+                "worked": "Stories",
+                "hard": "Time",
+                "wants_help": True,
+            },
+        )
+    _deliver(completed + timedelta(days=40))  # answered: no reminder for day 30
+    assert [m.subject for m in mail.outbox].count("A short check-in") == 3
     assert (
         Notification.objects.filter(
             kind="checkin_help_requested", recipient=trainer
@@ -291,9 +294,14 @@ def test_checkin_only_by_its_trainee_and_once(programme, trainer):
     }
     with pytest.raises(DomainError):
         services.checkin_submit(checkin=checkin, trainee=MemberFactory(), data=data)
-    services.checkin_submit(checkin=checkin, trainee=application.member, data=data)
-    with pytest.raises(DomainError, match="already been sent"):
+    with pytest.raises(DomainError, match="opens on"):
         services.checkin_submit(checkin=checkin, trainee=application.member, data=data)
+    with time_machine.travel(checkin.due_at + timedelta(minutes=1)):
+        services.checkin_submit(checkin=checkin, trainee=application.member, data=data)
+        with pytest.raises(DomainError, match="already been sent"):
+            services.checkin_submit(
+                checkin=checkin, trainee=application.member, data=data
+            )
 
 
 def test_trainers_must_hold_the_role(programme, trainer):
@@ -303,3 +311,76 @@ def test_trainers_must_hold_the_role(programme, trainer):
         services.programme_set_trainers(
             programme=programme, actor=trainer, trainers=[MemberFactory()]
         )
+
+
+def test_session_with_registration_window_still_enrols_trainees(programme, trainer):
+    application = _apply(programme)
+    services.training_decide(
+        application=application, trainer=trainer, decision="accept"
+    )
+    start = timezone.now() + timedelta(days=6)
+    session = services.session_add(
+        programme=programme,
+        actor=trainer,
+        data={
+            "title": "S",
+            "description": "",
+            "language": "ru",
+            "speaker": "",
+            "format": "offline",
+            "venue_address": "Room",
+            "online_link": "",
+            "starts_at": start,
+            "ends_at": start + timedelta(hours=2),
+            "registration_opens_at": start - timedelta(days=1),
+        },
+    )
+    assert Registration.objects.filter(
+        event=session, member=application.member
+    ).exists()
+
+
+def test_past_session_can_be_recorded_with_trainees(programme, trainer):
+    application = _apply(programme)
+    services.training_decide(
+        application=application, trainer=trainer, decision="accept"
+    )
+    start = timezone.now() - timedelta(days=2)
+    session = services.session_add(
+        programme=programme,
+        actor=trainer,
+        data={
+            "title": "Past",
+            "description": "",
+            "language": "ru",
+            "speaker": "",
+            "format": "offline",
+            "venue_address": "Room",
+            "online_link": "",
+            "starts_at": start,
+            "ends_at": start + timedelta(hours=2),
+            "registration_opens_at": None,
+        },
+    )
+    assert session.pk
+
+
+def test_withdrawing_an_unaccepted_application_promotes_nobody(programme, trainer):
+    waiting = _apply(programme)
+    services.training_decide(application=waiting, trainer=trainer, decision="waitlist")
+    other = _apply(programme)
+    services.training_withdraw(application=other, member=other.member)
+    waiting.refresh_from_db()
+    assert waiting.status == "waitlisted"
+
+
+def test_rewaitlisting_keeps_the_place(programme, trainer):
+    application = _apply(programme)
+    services.training_decide(
+        application=application, trainer=trainer, decision="waitlist"
+    )
+    first = TrainingApplication.objects.get(pk=application.pk).queued_at
+    services.training_decide(
+        application=application, trainer=trainer, decision="waitlist"
+    )
+    assert TrainingApplication.objects.get(pk=application.pk).queued_at == first

@@ -249,15 +249,18 @@ def test_checkin_form_for_own_checkin_only(client, programme, trainer):
         client.get(reverse("trainings:checkin", args=[checkin.pk])).status_code == 404
     )
     _login(client, trainee.member)
-    response = client.post(
-        reverse("trainings:checkin", args=[checkin.pk]),
-        {
-            "people_reached": "8",
-            "conversations": "3",
-            "worked": "Stories",
-            "hard": "",
-        },
-    )
+    import time_machine
+
+    with time_machine.travel(checkin.due_at + timedelta(minutes=1)):
+        response = client.post(
+            reverse("trainings:checkin", args=[checkin.pk]),
+            {
+                "people_reached": "8",
+                "conversations": "3",
+                "worked": "Stories",
+                "hard": "",
+            },
+        )
     assert response.status_code == 302
     checkin.refresh_from_db()
     assert checkin.people_reached == 8 and checkin.submitted_at
