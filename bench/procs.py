@@ -124,16 +124,16 @@ class TreeMemory(threading.Thread):
         self.pid = pid
         self.interval = interval
         self.peak_mb = 0.0
-        self._stop = threading.Event()
+        self._done = threading.Event()
 
     def run(self):
-        while not self._stop.is_set():
+        while not self._done.is_set():
             total = sum(pss_mb(p) for p in [self.pid, *children(self.pid)])
             self.peak_mb = max(self.peak_mb, total)
-            self._stop.wait(self.interval)
+            self._done.wait(self.interval)
 
     def stop(self):
-        self._stop.set()
+        self._done.set()
         self.join(timeout=5)
 
 

@@ -170,7 +170,7 @@ def club_members_viewed(*, club: Club, viewer: User) -> None:
     )
 
 
-# --- Replicable clubs ------------------------------------------------------------------
+# --- Replicable clubs ----------
 
 
 def proposal_submit(*, proposer: User, data: dict):

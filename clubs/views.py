@@ -189,7 +189,7 @@ def club_dashboard(request, slug):
     )
 
 
-# --- Impact, health, proposals, playbooks ----------------------------------------------
+# --- Impact, health, proposals, playbooks ----------
 
 from core.audit import audit_record  # noqa: E402
 

@@ -89,7 +89,7 @@ TEMPLATES = [
     },
 ]
 
-# --- Database and cache ----------------------------------------------------
+# --- Database and cache ----------
 DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://root@127.0.0.1:5432/mosty"),
 }
@@ -112,7 +112,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # see them are rendered once and kept this long (core/pagecache.py); 0: off.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=60)
 
-# --- Auth ----------------------------------------------------------------------
+# --- Auth ----------
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -183,7 +183,7 @@ LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
-# --- Static files --------------------------------------------------------------
+# --- Static files ----------
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "var" / "staticfiles")
 STATICFILES_DIRS = [
@@ -201,7 +201,7 @@ STORAGES = {
     },
 }
 
-# --- Email -----------------------------------------------------------------------
+# --- Email ----------
 _mail_dir = BASE_DIR / "var" / "mail"
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail://{_mail_dir}")
 vars().update(EMAIL_CONFIG)
@@ -242,7 +242,7 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
 # Due rows one beat scan hands out; a full batch triggers the next scan at once.
 OUTBOX_DISPATCH_BATCH = env.int("OUTBOX_DISPATCH_BATCH", default=5000)
 
-# --- Security headers ------------------------------------------------------------
+# --- Security headers ----------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "no-referrer"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -278,7 +278,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# --- Logging: ids only, never emails, names or addresses -------------------------
+# --- Logging: ids only, never emails, names or addresses ----------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -299,13 +299,13 @@ SITE_NAME = env.str("SITE_NAME", default="Mosty")
 # tests/core/test_views.py prove it rejects cross-site posts and missing tokens.
 SILENCED_SYSTEM_CHECKS = ["security.W003"]
 
-# --- Membership and vetting ----------------------------------------------------------
+# --- Membership and vetting ----------
 VETTING_REQUIRED_APPROVALS = env.int("VETTING_REQUIRED_APPROVALS", default=2)
 APPLICATION_COOLING_OFF_DAYS = env.int("APPLICATION_COOLING_OFF_DAYS", default=180)
 APPLICATION_RETENTION_DAYS = env.int("APPLICATION_RETENTION_DAYS", default=90)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
-# --- Events ---------------------------------------------------------------------------
+# --- Events ----------
 VIDEO_CALL_BASE_URL = env.str("VIDEO_CALL_BASE_URL", default="https://meet.jit.si")
 EVENT_PRIVATE_DETAILS_LEAD_HOURS = env.int(
     "EVENT_PRIVATE_DETAILS_LEAD_HOURS", default=24
@@ -316,7 +316,7 @@ CELERY_BEAT_SCHEDULE["extend-series"] = {
     "schedule": 6 * 3600.0,
 }
 
-# --- Trainings ------------------------------------------------------------------------
+# --- Trainings ----------
 TRAINING_FOLLOWUP_DAYS = [
     int(d) for d in env.list("TRAINING_FOLLOWUP_DAYS", default=["7", "30", "90"])
 ]
@@ -330,9 +330,9 @@ MOSTY_BENCH = env.bool("MOSTY_BENCH", default=False)
 if MOSTY_BENCH:
     MIDDLEWARE.insert(0, "bench.middleware.QueryCountMiddleware")
 
-# --- Journal and impact ----------------------------------------------------------------
+# --- Journal and impact ----------
 # Comma-separated Fernet keys, newest first (see core/crypto.py). Generate one with:
-# python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'
+# .venv/bin/python -c 'import cryptography.fernet as f; print(f.Fernet.generate_key())'
 JOURNAL_ENCRYPTION_KEYS = env.list("JOURNAL_ENCRYPTION_KEYS", default=[])
 IMPACT_MIN_GROUP_SIZE = env.int("IMPACT_MIN_GROUP_SIZE", default=5)
 ATTENDANCE_RETENTION_DAYS = env.int("ATTENDANCE_RETENTION_DAYS", default=730)

@@ -264,7 +264,7 @@ class DeleteAccountForm(forms.Form):
     )
 
 
-# --- Journal and stories ------------------------------------------------------------
+# --- Journal and stories ----------
 
 from .models import (  # noqa: E402
     APPROACHES,

@@ -242,7 +242,7 @@ def vetting_dossier(request, pk):
     )
 
 
-# --- Administration: roles and the audit log ----------------------------------
+# --- Administration: roles and the audit log ----------
 
 
 @role_required(Role.ADMIN)
@@ -418,7 +418,7 @@ def journal_person_delete(request, pk):
     return redirect("members:journal")
 
 
-# --- Shared stories -----------------------------------------------------------------
+# --- Shared stories ----------
 
 
 @member_required

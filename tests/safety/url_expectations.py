@@ -73,15 +73,16 @@ class Expect:
     no_foreign: str = ""
     path: str = ""  # for unnamed patterns: the path, formatted with kwargs
     # Roles that reach the page through a staff role (so only with MFA). None:
-    # the staff roles that get "ok" where neither plain member does.
+    # the staff roles let in where neither plain member is.
     staff: tuple | None = None
 
-    def staff_roles(self) -> tuple:
+    def staff_roles(self, method="GET") -> tuple:
         if self.staff is not None:
             return self.staff
-        if OK in (self.get["member"], self.get["other_member"]):
+        outcomes = getattr(self, method.lower())
+        if {outcomes["member"], outcomes["other_member"]} & {OK, DONE}:
             return ()
-        return tuple(r for r in STAFF_ROLES if self.get[r] == OK)
+        return tuple(r for r in STAFF_ROLES if outcomes[r] in (OK, DONE))
 
 
 STAFF_ROLES = ("organizer", "other_organizer", "trainer", "vetter", "admin")
@@ -427,8 +428,10 @@ EXPECTATIONS: dict[str, Expect] = {
         get=MEMBERS_405,
         post=R("404", anonymous=LOGIN, applicant=APPLY, member=DONE),
     ),
+    # The trainee's own page; trainers read it as staff.
     "trainings:strategy": Expect(
         kwargs={"pk": "trainee"},
+        staff=("trainer", "admin"),
         foreign={"pk": "other_trainee"},
         foreign_ok=CLUB_ADMIN,
         get=R("404", anonymous=LOGIN, applicant=APPLY, member=OK, trainer=OK, admin=OK),
@@ -508,6 +511,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "mfa_authenticate": Expect(get=R(DONE, anonymous=LOGIN), post=R(DONE, anonymous=LOGIN)),
     # Members without two-factor authentication confirm with their password.
     "mfa_reauthenticate": Expect(
+        staff=(),
         get=R(OK, anonymous=LOGIN, applicant=REAUTH, member=REAUTH, other_member=REAUTH),
         post=R(OK, anonymous=LOGIN, applicant=REAUTH, member=REAUTH, other_member=REAUTH),
     ),
