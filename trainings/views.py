@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -42,6 +43,7 @@ def programme_list(request):
         {
             "programmes": selectors.programmes_for_members(),
             "mine": selectors.my_training(user=request.user),
+            "now": timezone.now(),
         },
     )
 

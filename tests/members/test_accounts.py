@@ -292,3 +292,37 @@ def test_seed_demo_training_programmes_are_idempotent():
         "accepted",
         "waitlisted",
     }
+
+
+def test_seed_demo_impact_data_is_idempotent_and_journal_figure_shows():
+    from clubs import impact
+    from clubs.models import ClubProposal, Playbook
+    from members.models import JournalEntry, JournalPerson, Story, StoryReaction
+    from trainings.models import Resource
+
+    models = (
+        Resource,
+        Playbook,
+        ClubProposal,
+        JournalPerson,
+        JournalEntry,
+        Story,
+        StoryReaction,
+    )
+
+    def snapshot():
+        return [list(model.objects.order_by("pk").values()) for model in models]
+
+    call_command("seed_demo")
+    tables = snapshot()
+    assert all(tables)
+    call_command("seed_demo")
+    assert snapshot() == tables
+
+    journal = impact.figures(period=impact.default_period())["journal"]
+    assert isinstance(journal["improved_share"], int)
+    assert not isinstance(journal["members"], impact.Suppressed)
+    assert journal["members"] >= 5
+    assert Story.objects.filter(status="approved").count() == 2
+    assert Story.objects.filter(status="pending").count() == 1
+    assert ClubProposal.objects.get().playbook == Playbook.objects.get()

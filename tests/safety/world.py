@@ -294,8 +294,8 @@ def _resource(resource_model, author):
         ("body", "Start by listening."),
         ("summary", "Listening."),
         ("language", "ru"),
-        ("kind", "meeting_plan"),
-        ("status", "published"),
+        ("kind", "article"),
+        ("published", True),
         ("author", author),
     ):
         if name in fields:

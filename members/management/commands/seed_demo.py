@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clubs.demo import DEMO_CLUBS, seed_clubs
+from members.demo_impact import seed_impact
 from members.models import Application, Decision, Role, RoleAssignment, User, Vouch
 from trainings.demo import seed_trainings
 
@@ -128,6 +129,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Clubs: {len(DEMO_CLUBS)} ({clubs_created} created)")
         trainings_created = seed_trainings(users=users)
         self.stdout.write(f"Trainings: 2 ({trainings_created} created)")
+        impact_created = seed_impact(users=users)
+        self.stdout.write(f"Impact demo: ready ({impact_created} created)")
         self.stdout.write(f"Demo data ready ({created} accounts created).")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for role, email, *_ in DEMO_ACCOUNTS:
