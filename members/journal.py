@@ -134,3 +134,21 @@ def story_react(*, story: Story, member: User) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def story_draft_from(*, entry: JournalEntry) -> str:
+    """A starting text for a story from one conversation: what was tried and how
+    the stance moved. No label or notes: the member writes the rest."""
+    approaches = ", ".join(
+        str(dict(entry._meta.get_field("approaches").base_field.choices).get(a, a))
+        for a in entry.approaches
+    )
+    return _(
+        "A conversation by %(channel)s. What I tried: %(approaches)s. "
+        "Their stance moved from %(before)d to %(after)d."
+    ) % {
+        "channel": entry.get_channel_display().lower(),
+        "approaches": approaches or "—",
+        "before": entry.stance_before,
+        "after": entry.stance_after,
+    }

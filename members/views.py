@@ -423,7 +423,13 @@ def journal_person_delete(request, pk):
 
 @member_required
 def story_list(request):
-    form = StoryForm(request.POST or None, user=request.user)
+    initial = {}
+    entry_id = request.GET.get("from_entry", "")
+    if entry_id.isdigit():
+        # Turn one of the member's own conversations into a story draft.
+        entry = get_object_or_404(JournalEntry, pk=int(entry_id), owner=request.user)
+        initial["body"] = journal.story_draft_from(entry=entry)
+    form = StoryForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             journal.story_share(author=request.user, **form.cleaned_data)

@@ -122,6 +122,8 @@ class RoleClient:
         with transaction.atomic():
             if method == "POST":
                 response = self.client.post(url, data or {}, **extra)
+            elif method == "GET" and data:
+                response = self.client.get(url, data, **extra)
             else:
                 response = self.client.generic(method, url, **extra)
             transaction.set_rollback(True)
