@@ -20,7 +20,6 @@ BENCH_PARTS (pages,fanout,burst) to run only some parts.
 
 import hashlib
 import json
-import logging
 import os
 import platform
 import secrets
@@ -34,16 +33,18 @@ from pathlib import Path
 from . import loadtest
 from .procs import (
     Processes,
-    SmtpSink,
     TreeMemory,
     children,
     peak_rss_mb,
+    received,
     wait_for_http,
+    wait_for_port,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 VAR = ROOT / "var" / "bench"
+SINK_FILE = VAR / "smtp-recipients.txt"
 HOST = "127.0.0.1"
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 SMTP_PORT = int(os.environ.get("BENCH_SMTP_PORT", "8766"))
@@ -457,7 +458,7 @@ def due_scan_plan() -> str:
     return plan
 
 
-def reminder_fanout(meta: dict, sink: SmtpSink) -> dict:
+def reminder_fanout(meta: dict) -> dict:
     from django.db.models import Count, Q
     from django.utils import timezone
 
@@ -516,7 +517,9 @@ def reminder_fanout(meta: dict, sink: SmtpSink) -> dict:
     )
     plan = due_scan_plan()
     log("fan-out: plan of the due scan:\n    " + plan.replace("\n", "\n    "))
-    ours = Notification.objects.filter(pk__in=ids)
+    # bulk_create numbers the rows in one run of ids: a range, not a long IN list.
+    ours = Notification.objects.filter(pk__gte=min(ids), pk__lte=max(ids))
+    assert ours.count() == len(ids)
     emails = {email for _, email in members}
     log(f"fan-out: {len(ids)} due reminders; dispatching")
     began = time.monotonic()
@@ -530,10 +533,11 @@ def reminder_fanout(meta: dict, sink: SmtpSink) -> dict:
         sent = state["sent"]
         if state["done"] >= len(ids):
             break
-        time.sleep(0.2)
+        time.sleep(0.25)
     seconds = time.monotonic() - began
     time.sleep(1.0)  # anything sent twice arrives within this second
-    received = {email: n for email, n in sink.received.items() if email in emails}
+    counts = received(SINK_FILE)
+    received_ours = {email: n for email, n in counts.items() if email in emails}
     state = dict(ours.values_list("status").annotate(n=Count("id")))
     figures = {
         "due": len(ids),
@@ -543,8 +547,8 @@ def reminder_fanout(meta: dict, sink: SmtpSink) -> dict:
         "still_pending": state.get("pending", 0) + state.get("sending", 0),
         "seconds": round(seconds, 2),
         "per_second": round(sent / seconds, 1) if seconds else None,
-        "emails_received": sum(received.values()),
-        "duplicates": sum(n - 1 for n in received.values() if n > 1),
+        "emails_received": sum(received_ours.values()),
+        "duplicates": sum(n - 1 for n in received_ours.values() if n > 1),
         "claimed_more_than_once": ours.filter(attempts__gt=1).count(),
         "other_due_rows_at_start": other_due,
         "scan_plan": plan,
@@ -749,7 +753,6 @@ def main() -> int:
     import django
 
     django.setup()
-    logging.getLogger("mail.log").setLevel(logging.WARNING)  # the SMTP sink
     result["time_shift_seconds"] = shift_times(meta)
     log("collecting static files for production")
     subprocess.run(
@@ -759,8 +762,14 @@ def main() -> int:
         check=True,
     )
     processes = Processes(VAR)
-    sink = SmtpSink(SMTP_PORT).start()
     try:
+        sink = processes.start(
+            "smtp-sink",
+            [sys.executable, "-m", "bench.smtpsink", str(SMTP_PORT), str(SINK_FILE)],
+            env=env,
+            cwd=ROOT,
+        )
+        wait_for_port(SMTP_PORT, timeout=20, process=sink)
         log(
             f"starting gunicorn ({WEB_WORKERS} workers) on {HOST}:{PORT} "
             "and a Celery worker"
@@ -782,7 +791,7 @@ def main() -> int:
         if "pages" in PARTS:
             result["pages"] = measure_pages(meta)
         if "fanout" in PARTS:
-            result["fanout"] = reminder_fanout(meta, sink)
+            result["fanout"] = reminder_fanout(meta)
         if "burst" in PARTS:
             result["burst"] = registration_burst(meta)
         result["load_average_after"] = os.getloadavg()
@@ -790,7 +799,6 @@ def main() -> int:
         result["memory"] = memory_figures(web, worker, celery_tree)
     finally:
         left = processes.stop_all()
-        sink.stop()
         from django.db import connections
 
         connections.close_all()

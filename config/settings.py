@@ -224,6 +224,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 4
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Celery closes the database connection around every task unless this is set:
+# a new PostgreSQL connection per message. Keep it for 1000 tasks instead;
+# config/celery.py still drops broken or CONN_MAX_AGE-old ones, as a request does.
+CELERY_DB_REUSE_MAX = 1000
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "dispatch-due-notifications": {

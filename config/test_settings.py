@@ -8,7 +8,9 @@ os.environ.setdefault("DJANGO_DEBUG", "true")
 from .settings import *  # noqa: E402, F403
 from .settings import CACHES, REDIS_URL  # noqa: E402
 
-CACHES["default"]["KEY_PREFIX"] = "mosty-test"
+# One prefix per test run: parallel runs on one machine never see each
+# other's rate-limit counters or sessions (tests/conftest.py clears only ours).
+CACHES["default"]["KEY_PREFIX"] = f"mosty-test-{os.getpid()}"
 CELERY_BROKER_URL = REDIS_URL
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -37,7 +37,9 @@ class _Parser(HTMLParser):
         a = dict(attrs)
         if tag == "form":
             action = a.get("action") or self.page_url
-            self.form = Form(action=action.split("#")[0], method=(a.get("method") or "get").lower())
+            self.form = Form(
+                action=action.split("#")[0], method=(a.get("method") or "get").lower()
+            )
             self.forms.append(self.form)
             return
         if self.form is None:
@@ -58,7 +60,9 @@ class _Parser(HTMLParser):
                     name,
                     kind,
                     value=a.get("value", ""),
-                    maxlength=int(maxlength) if maxlength and maxlength.isdigit() else None,
+                    maxlength=int(maxlength)
+                    if maxlength and maxlength.isdigit()
+                    else None,
                 )
         elif tag == "textarea" and name:
             maxlength = a.get("maxlength")

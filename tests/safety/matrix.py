@@ -117,9 +117,21 @@ class RoleClient:
             self.client.force_login(user)
         self.cookies = SimpleCookie(self.client.cookies.output(header="", sep="\n"))
 
-    def request(self, method: str, url: str, data=None, **extra):
-        self.client.cookies = SimpleCookie(self.cookies.output(header="", sep="\n"))
+    def request(
+        self,
+        method: str,
+        url: str,
+        data=None,
+        *,
+        before=None,
+        keep_cookies=False,
+        **extra,
+    ):
+        if not keep_cookies:
+            self.client.cookies = SimpleCookie(self.cookies.output(header="", sep="\n"))
         with transaction.atomic():
+            if before is not None:
+                before()
             if method == "POST":
                 response = self.client.post(url, data or {}, **extra)
             elif method == "GET" and data:

@@ -2,7 +2,6 @@
 against the expectation table in url_expectations.py; every URL that names an
 object is tried with another club's or another member's object."""
 
-import os
 
 import pytest
 
@@ -29,8 +28,7 @@ def test_every_url_pattern_has_an_expectation():
         "These URL patterns have no entry in tests/safety/url_expectations.py. "
         "Add one per URL name saying what every role gets for GET and POST "
         "(and which object it names, with another club's or member's object "
-        "under 'foreign'):\n"
-        + "\n".join(f"  {p.key!r}  ({p.route})" for p in missing)
+        "under 'foreign'):\n" + "\n".join(f"  {p.key!r}  ({p.route})" for p in missing)
     )
     assert not stale, f"Entries for URLs that no longer exist: {stale}"
 
@@ -54,7 +52,9 @@ def _check_role(world, role):
             got[method] = classify(client.request(method, url))
             want = getattr(expect, method.lower())[role]
             if got[method] != want:
-                failures.append(f"{method} {pattern.key} {url}: want {want}, got {got[method]}")
+                failures.append(
+                    f"{method} {pattern.key} {url}: want {want}, got {got[method]}"
+                )
         for method in OTHER_METHODS:
             tried += 1
             outcome = classify(client.request(method, url))
@@ -95,10 +95,15 @@ def test_objects_of_another_club_or_member_give_404(world, role):
             outcome = classify(response)
             if outcome not in DENIALS:
                 failures.append(f"{method} {key} {url}: got {outcome}")
-            elif getattr(expect, method.lower())[role] in ("ok", "done") and outcome != "404":
+            elif (
+                getattr(expect, method.lower())[role] in ("ok", "done")
+                and outcome != "404"
+            ):
                 # Entitled to their own object: another one must be a plain 404.
                 failures.append(f"{method} {key} {url}: want 404, got {outcome}")
-    report(f"access: foreign objects as {role}", tried=tried, passed=tried - len(failures))
+    report(
+        f"access: foreign objects as {role}", tried=tried, passed=tried - len(failures)
+    )
     assert not failures, "\n".join(failures)
 
 
@@ -106,7 +111,9 @@ def test_every_url_naming_an_object_is_tried_with_a_foreign_one():
     unexplained = [
         key
         for key, expect in EXPECTATIONS.items()
-        if (expect.kwargs or expect.query) and not expect.foreign and not expect.no_foreign
+        if (expect.kwargs or expect.query)
+        and not expect.foreign
+        and not expect.no_foreign
     ]
     assert not unexplained, (
         "These URLs name an object: give a 'foreign' object (another club's or "

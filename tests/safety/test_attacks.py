@@ -47,7 +47,9 @@ def test_login_limit_per_account_holds_across_addresses():
         client, "target@example.org", PASSWORD, REMOTE_ADDR="203.0.113.99"
     )
     cases = [LIMITED not in a for a in answers[:5]] + [LIMITED in answers[5]]
-    cases.append(LIMITED in blocked_right.text and "_auth_user_id" not in client.session)
+    cases.append(
+        LIMITED in blocked_right.text and "_auth_user_id" not in client.session
+    )
     report("login limit per account (6 addresses)", tried=len(cases), passed=sum(cases))
     assert all(cases)
 
@@ -59,7 +61,9 @@ def _burst_per_address(client, *, xff=None, trusted_proxies=0, settings=None):
         extra = {"REMOTE_ADDR": "198.51.100.7"}
         if xff:
             extra["HTTP_X_FORWARDED_FOR"] = xff(i)
-        results.append(LIMITED in _login(client, f"nobody{i}@example.org", **extra).text)
+        results.append(
+            LIMITED in _login(client, f"nobody{i}@example.org", **extra).text
+        )
     return results
 
 
@@ -187,14 +191,19 @@ def test_session_cookie_replayed_after_logout_fails():
     thief = Client()
     thief.cookies[django_settings.SESSION_COOKIE_NAME] = stolen
     response = thief.get(reverse("members:account"))
-    ok = response.status_code == 302 and reverse("account_login") in response["Location"]
+    ok = (
+        response.status_code == 302 and reverse("account_login") in response["Location"]
+    )
     report("session replay after logout", tried=1, passed=int(ok))
     assert ok
 
 
 def test_password_change_ends_the_other_sessions():
     UserFactory(email="pw@example.org")
-    here, there = _signed_in_client("pw@example.org"), _signed_in_client("pw@example.org")
+    here, there = (
+        _signed_in_client("pw@example.org"),
+        _signed_in_client("pw@example.org"),
+    )
     response = here.post(
         reverse("account_change_password"),
         {
@@ -220,7 +229,10 @@ def test_mfa_changes_end_the_other_sessions():
     results = []
 
     # Enrolling two-factor authentication.
-    here, there = _signed_in_client("mfa@example.org"), _signed_in_client("mfa@example.org")
+    here, there = (
+        _signed_in_client("mfa@example.org"),
+        _signed_in_client("mfa@example.org"),
+    )
     _reauthenticate(here)
     here.get(reverse("mfa_activate_totp"))
     secret = here.session["mfa.totp.secret"]
@@ -284,7 +296,9 @@ def security_header_problems(response, *, https: bool) -> list[str]:
         problems.append("Referrer-Policy is not no-referrer")
     if response.get("X-Content-Type-Options") != "nosniff":
         problems.append("no nosniff")
-    if https and "max-age=31536000" not in response.get("Strict-Transport-Security", ""):
+    if https and "max-age=31536000" not in response.get(
+        "Strict-Transport-Security", ""
+    ):
         problems.append("no HSTS on HTTPS")
     return problems
 
@@ -370,5 +384,7 @@ def test_production_mode_passes_the_deploy_check_and_sends_every_header():
         answers["True"]["status"] == 200 and not problems,
         plain["status"] == 301 and plain["headers"]["Location"].startswith("https://"),
     ]
-    report("production: deploy check, headers, HTTPS redirect", tried=3, passed=sum(cases))
+    report(
+        "production: deploy check, headers, HTTPS redirect", tried=3, passed=sum(cases)
+    )
     assert cases == [True, True, True], (problems, plain)

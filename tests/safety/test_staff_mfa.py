@@ -32,10 +32,16 @@ def test_staff_pages_without_mfa_send_to_enrolment():
                 response = client.request(method, url)
                 outcome = classify(response)
                 if outcome != MFA:
-                    failures.append(f"{method} {pattern.key} {url} as {role}: {outcome}")
+                    failures.append(
+                        f"{method} {pattern.key} {url} as {role}: {outcome}"
+                    )
                 elif "next=" not in response["Location"]:
                     failures.append(f"{pattern.key}: enrolment does not lead back")
-    report("staff pages without MFA -> enrolment", tried=tried, passed=tried - len(failures))
+    report(
+        "staff pages without MFA -> enrolment",
+        tried=tried,
+        passed=tried - len(failures),
+    )
     assert tried > 40
     assert not failures, "\n".join(failures)
 

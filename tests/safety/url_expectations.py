@@ -43,7 +43,7 @@ def R(default: str, **overrides: str) -> dict[str, str]:
 def staff(*holders: str, default="404", ok=OK, **overrides: str) -> dict[str, str]:
     """members.access.role_required: holders of the role (and admins) get in;
     every other signed-in user gets 404; the anonymous are asked to sign in."""
-    values = {h: ok for h in holders}
+    values = dict.fromkeys(holders, ok)
     values.update(admin=ok, anonymous=LOGIN)
     values.update(overrides)
     return R(default, **values)
@@ -104,7 +104,8 @@ def admin_model(app, model, *, missing=False, add=OK, change_post=OK):
         f"{prefix}_change": Expect(
             kwargs=obj,
             no_foreign=why,
-            get=row, post=R(LOGIN, admin=DONE if missing else change_post)
+            get=row,
+            post=R(LOGIN, admin=DONE if missing else change_post),
         ),
         f"route:admin/{app}/{model}/<path:object_id>/": Expect(
             kwargs=obj,
@@ -114,6 +115,7 @@ def admin_model(app, model, *, missing=False, add=OK, change_post=OK):
             post=R(LOGIN, admin=DONE),
         ),
     }
+
 
 EXPECTATIONS: dict[str, Expect] = {
     # --- core ---------------------------------------------------------------------
@@ -202,8 +204,12 @@ EXPECTATIONS: dict[str, Expect] = {
         kwargs={"pk": "event"},
         foreign={"pk": "other_event"},
         foreign_ok=CLUB_ADMIN,
-        get=R("404", anonymous=LOGIN, applicant=APPLY, member=OK, organizer=OK, admin=OK),
-        post=R("404", anonymous=LOGIN, applicant=APPLY, member=OK, organizer=OK, admin=OK),
+        get=R(
+            "404", anonymous=LOGIN, applicant=APPLY, member=OK, organizer=OK, admin=OK
+        ),
+        post=R(
+            "404", anonymous=LOGIN, applicant=APPLY, member=OK, organizer=OK, admin=OK
+        ),
     ),
     "events:event-register": Expect(
         kwargs={"pk": "event"},
@@ -211,15 +217,24 @@ EXPECTATIONS: dict[str, Expect] = {
         foreign_ok=CLUB_ADMIN,
         get=MEMBERS_405,
         post=R(
-            "404", anonymous=LOGIN, applicant=APPLY, member=DONE, organizer=DONE, admin=DONE
+            "404",
+            anonymous=LOGIN,
+            applicant=APPLY,
+            member=DONE,
+            organizer=DONE,
+            admin=DONE,
         ),
     ),
     "events:event-ics": Expect(
         kwargs={"pk": "event"},
         foreign={"pk": "other_event"},
         foreign_ok=CLUB_ADMIN,
-        get=R("404", anonymous=LOGIN, applicant=APPLY, member=OK, organizer=OK, admin=OK),
-        post=R("404", anonymous=LOGIN, applicant=APPLY, member=OK, organizer=OK, admin=OK),
+        get=R(
+            "404", anonymous=LOGIN, applicant=APPLY, member=OK, organizer=OK, admin=OK
+        ),
+        post=R(
+            "404", anonymous=LOGIN, applicant=APPLY, member=OK, organizer=OK, admin=OK
+        ),
     ),
     "events:event-edit": Expect(
         kwargs={"pk": "event"},
@@ -508,19 +523,33 @@ EXPECTATIONS: dict[str, Expect] = {
     "account_request_login_code": Expect(get=ANONYMOUS_ONLY, post=ANONYMOUS_ONLY),
     "mfa_index": Expect(get=SIGNED_IN, post=SIGNED_IN_405),
     # No MFA stage is pending for a signed-in session.
-    "mfa_authenticate": Expect(get=R(DONE, anonymous=LOGIN), post=R(DONE, anonymous=LOGIN)),
+    "mfa_authenticate": Expect(
+        get=R(DONE, anonymous=LOGIN), post=R(DONE, anonymous=LOGIN)
+    ),
     # Members without two-factor authentication confirm with their password.
     "mfa_reauthenticate": Expect(
         staff=(),
-        get=R(OK, anonymous=LOGIN, applicant=REAUTH, member=REAUTH, other_member=REAUTH),
-        post=R(OK, anonymous=LOGIN, applicant=REAUTH, member=REAUTH, other_member=REAUTH),
+        get=R(
+            OK, anonymous=LOGIN, applicant=REAUTH, member=REAUTH, other_member=REAUTH
+        ),
+        post=R(
+            OK, anonymous=LOGIN, applicant=REAUTH, member=REAUTH, other_member=REAUTH
+        ),
     ),
-    "mfa_activate_totp": Expect(get=R(REAUTH, anonymous=LOGIN), post=R(REAUTH, anonymous=LOGIN)),
+    "mfa_activate_totp": Expect(
+        get=R(REAUTH, anonymous=LOGIN), post=R(REAUTH, anonymous=LOGIN)
+    ),
     "mfa_deactivate_totp": Expect(
-        get=R(REAUTH, anonymous=LOGIN, applicant="404", member="404", other_member="404"),
-        post=R(REAUTH, anonymous=LOGIN, applicant="404", member="404", other_member="404"),
+        get=R(
+            REAUTH, anonymous=LOGIN, applicant="404", member="404", other_member="404"
+        ),
+        post=R(
+            REAUTH, anonymous=LOGIN, applicant="404", member="404", other_member="404"
+        ),
     ),
-    "mfa_view_recovery_codes": Expect(get=R("404", anonymous=LOGIN), post=SIGNED_IN_405),
+    "mfa_view_recovery_codes": Expect(
+        get=R("404", anonymous=LOGIN), post=SIGNED_IN_405
+    ),
     "mfa_generate_recovery_codes": Expect(
         get=R(REAUTH, anonymous=LOGIN), post=R(REAUTH, anonymous=LOGIN)
     ),
@@ -528,7 +557,9 @@ EXPECTATIONS: dict[str, Expect] = {
         get=R("404", anonymous=LOGIN), post=R("404", anonymous=LOGIN)
     ),
     "mfa_list_webauthn": Expect(get=SIGNED_IN, post=SIGNED_IN_405),
-    "mfa_add_webauthn": Expect(get=R(REAUTH, anonymous=LOGIN), post=R(REAUTH, anonymous=LOGIN)),
+    "mfa_add_webauthn": Expect(
+        get=R(REAUTH, anonymous=LOGIN), post=R(REAUTH, anonymous=LOGIN)
+    ),
     "mfa_reauthenticate_webauthn": Expect(
         get=R(REAUTH, anonymous=LOGIN), post=R(REAUTH, anonymous=LOGIN)
     ),
@@ -549,7 +580,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "admin:index": Expect(get=ADMIN_SITE, post=ADMIN_SITE),
     "admin:login": Expect(
         staff=(),  # signs in; the pages behind it are checked one by one
-        get=R("403", anonymous=LOGIN, admin=DONE), post=R("403", anonymous=LOGIN, admin=OK)
+        get=R("403", anonymous=LOGIN, admin=DONE),
+        post=R("403", anonymous=LOGIN, admin=OK),
     ),
     # Django sends everyone but staff from the admin's logout to its index.
     "admin:logout": Expect(get=R(DONE, admin="405"), post=R(DONE, admin=OK)),
@@ -570,7 +602,9 @@ EXPECTATIONS: dict[str, Expect] = {
         post=ADMIN_SITE,
     ),
     "route:admin/(?P<url>.*)$": Expect(
-        path="/admin/no-such-page/", get=R(LOGIN, admin="404"), post=R(LOGIN, admin="404")
+        path="/admin/no-such-page/",
+        get=R(LOGIN, admin="404"),
+        post=R(LOGIN, admin="404"),
     ),
     **admin_model("auth", "group", missing=True),
     **admin_model("account", "emailaddress"),

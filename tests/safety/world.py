@@ -101,7 +101,7 @@ def build_world() -> World:
     other_club = o["other_club"] = ClubFactory(name="Far club", slug="far-club")
 
     organizer = make_organizer(club, display_name="Organizer Here")
-    co_organizer = o["co_organizer"] = make_organizer(club, display_name="Co Organizer")
+    o["co_organizer"] = make_organizer(club, display_name="Co Organizer")
     other_organizer = make_organizer(other_club, display_name="Organizer There")
     trainer = make_trainer(display_name="Trainer Here")
     other_trainer = make_trainer(display_name="Trainer There")
@@ -174,6 +174,16 @@ def build_world() -> World:
     o["programme"] = ProgrammeFactory(club=club, trainers=[trainer])
     o["other_programme"] = ProgrammeFactory(club=other_club, trainers=[other_trainer])
     o["trainee"], o["checkin"] = _trainee(o["programme"], member)
+    from trainings.models import TrainingApplication
+
+    o["training_application"] = TrainingApplication.objects.create(
+        programme=o["programme"],
+        member=join(club, MemberFactory(display_name="Applying Here")),
+        motivation="To learn",
+        hours_per_week=2,
+        experience="Little",
+        audience="Friends",
+    )
     o["other_trainee"], o["other_checkin"] = _trainee(
         o["other_programme"], other_member
     )

@@ -1,0 +1,159 @@
+"""Real processes for the fault batteries: a private redis-server per test and
+Celery workers and beats started as subprocesses against the test database."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+
+from config.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def reset_broker_connections():
+    # Drop pooled connections so the next publish dials the broker afresh.
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+class PrivateRedis:
+    """A redis-server of the test's own, on a free port: it may be stopped,
+    restarted and flushed without touching the shared one on 6379."""
+
+    def __init__(self, directory):
+        self.port = free_port()
+        self.dir = directory
+        self.proc = None
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        server = shutil.which("redis-server")
+        if server is None:
+            raise RuntimeError("redis-server is required (apt-get install -y redis-server)")
+        self.proc = subprocess.Popen(
+            [server, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.dir)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        if self.proc:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+            self.proc = None
+
+
+def database_url() -> str:
+    """The pytest test database, for subprocesses (transaction=True tests only:
+    otherwise nothing the test wrote is visible to them)."""
+    db = settings.DATABASES["default"]
+    auth = db["USER"] or ""
+    if db.get("PASSWORD"):
+        auth += f":{db['PASSWORD']}"
+    host = db["HOST"] or "127.0.0.1"
+    return f"postgres://{auth}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def subprocess_env(*, broker_url: str, mail_dir: Path, **extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_DEBUG="true",
+        DATABASE_URL=database_url(),
+        REDIS_URL=broker_url,
+        EMAIL_URL=f"filemail://{mail_dir}",
+        CACHE_KEY_PREFIX="mosty-safety",
+        DJANGO_CONN_MAX_AGE="0",
+        LOG_LEVEL="WARNING",
+    )
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+class CeleryProcess:
+    """`celery -A config worker|beat` as a real subprocess."""
+
+    def __init__(self, kind: str, env: dict, log_path: Path, *args: str):
+        self.kind, self.env, self.log_path, self.args = kind, env, log_path, args
+        self.proc = None
+
+    def start(self):
+        log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", self.kind, *self.args],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: we kill all of it
+        )
+        return self
+
+    def kill(self):
+        """SIGKILL, no warning, the whole group (pool children included)."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+        self.proc = None
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.proc = None
+
+
+def wait_until(predicate, *, timeout: float, interval: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()
+
+
+def count_mail_files(mail_dir: Path) -> dict:
+    """Messages per recipient in Django's file-based email backend output."""
+    import email
+    from collections import Counter
+
+    counts = Counter()
+    for path in mail_dir.glob("*.log"):
+        raw = path.read_bytes()
+        # The file backend writes each message followed by a line of dashes.
+        for chunk in raw.split(b"\n" + b"-" * 79 + b"\n"):
+            if not chunk.strip():
+                continue
+            message = email.message_from_bytes(chunk.lstrip(b"\n"))
+            to = message.get("To")
+            if to:
+                counts[(to, message.get("X-Mosty-Notification"))] += 1
+    return counts
