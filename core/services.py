@@ -179,12 +179,13 @@ def notification_send(*, notification_id: int) -> Notification | None:
         notification.refresh_from_db()
         return notification
 
-    _mark(
-        notification_id,
-        status=Notification.Status.SENT,
-        sent_at=timezone.now(),
-        last_error="",
-    )
-    notification.refresh_from_db()
+    sent = {
+        "status": Notification.Status.SENT,
+        "sent_at": timezone.now(),
+        "last_error": "",
+    }
+    _mark(notification_id, **sent)
+    for field, value in sent.items():  # what we just wrote: no re-read needed
+        setattr(notification, field, value)
     logger.info("notification %s sent", notification_id)
     return notification

@@ -19,7 +19,8 @@ def _violations(page, path):
     page.goto(path)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
-        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
+        "async (tags) => (await axe.run(document,"
+        " {runOnly: {type: 'tag', values: tags}}))"
         ".violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length,"
         " target: v.nodes[0].target.join(' ')}))",
         TAGS,
