@@ -60,6 +60,19 @@ test: setup
 	@command -v chromium >/dev/null || { echo "Browser tests need Debian's Chromium: apt-get install -y chromium (or run: bash .ci/run)"; exit 1; }
 	$(VENV)/bin/pytest
 
+# The scale benchmark (README, "Performance"): its own databases (mosty_bench_seed,
+# mosty_bench), Redis database 13, port 8765. Not part of `make test` or CI.
+$(VENV)/.bench-installed: pyproject.toml | $(VENV)/.installed
+	$(PY) -m pip install --quiet -e ".[dev,bench]"
+	touch $@
+
+bench: install assets messages $(VENV)/.bench-installed
+	@command -v wrk >/dev/null || { \
+		echo "Installing wrk (Debian package) for the load runs"; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get install -y wrk || { $$SUDO apt-get update && $$SUDO apt-get install -y wrk; }; }
+	$(PY) -m bench.run
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -123,7 +123,7 @@ def pss_mb(pid: int) -> float:
 class TreeMemory(threading.Thread):
     """Samples the summed PSS of a process and its children; keeps the peak."""
 
-    def __init__(self, pid: int, interval: float = 0.25):
+    def __init__(self, pid: int, interval: float = 1.0):
         super().__init__(daemon=True)
         self.pid = pid
         self.interval = interval
@@ -175,3 +175,60 @@ def received(path: Path) -> Counter[str]:
         return Counter(path.read_text().split())
     except OSError:
         return Counter()
+
+
+class CpuMeter:
+    """Where the machine's CPU time went during a phase: this benchmark's
+    processes (itself, wrk, gunicorn, Celery, the SMTP sink), PostgreSQL (all
+    databases: it serves others too), and everything else (other people's
+    work on a shared machine), as shares of all cores."""
+
+    def __init__(self, roots: list[int]):
+        self.roots = roots
+
+    @staticmethod
+    def _machine() -> tuple[int, int]:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split()[1:9]]
+        idle = fields[3] + fields[4]
+        return sum(fields), sum(fields) - idle
+
+    def _ours_and_postgres(self) -> tuple[int, int]:
+        ours = postgres = 0
+        tree = set()
+        for root in self.roots:
+            tree |= {root, *children(root)}
+            for child in list(tree):
+                tree |= set(children(child))
+        for pid in _all_pids():
+            stat = _stat(pid)
+            if stat is None:
+                continue
+            used = sum(int(v) for v in stat[13:17])  # utime stime cutime cstime
+            if pid in tree:
+                ours += used
+            elif stat[1] == "postgres":
+                postgres += int(stat[13]) + int(stat[14])
+        return ours, postgres
+
+    def start(self):
+        self._begin = (*self._machine(), *self._ours_and_postgres())
+        return self
+
+    def stop(self) -> dict:
+        total, busy, ours, postgres = (
+            now - before
+            for now, before in zip(
+                (*self._machine(), *self._ours_and_postgres()),
+                self._begin,
+                strict=True,
+            )
+        )
+        if total <= 0:
+            return {}
+        others = max(0, busy - ours - postgres)
+        return {
+            "busy_pct": round(100 * busy / total, 1),
+            "bench_pct": round(100 * min(ours, busy) / total, 1),
+            "postgres_pct": round(100 * postgres / total, 1),
+            "others_pct": round(100 * others / total, 1),
+        }

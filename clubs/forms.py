@@ -1,3 +1,5 @@
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -93,6 +95,12 @@ class ImpactFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        # Bounded: a period from year 1 to 9999 overflowed the month arithmetic
+        # (a 500) and kept a worker busy for seconds per request.
+        for name in ("start", "end"):
+            value = data.get(name)
+            if value and not date(2000, 1, 1) <= value <= date(2100, 12, 31):
+                self.add_error(name, self.fields[name].error_messages["invalid"])
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("The end must be after the start."))
         return data

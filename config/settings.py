@@ -203,7 +203,9 @@ STORAGES = {
 
 # --- Email ----------
 _mail_dir = BASE_DIR / "var" / "mail"
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail://{_mail_dir}")
+# django-environ drops one leading slash of a filemail path: "filemail:///abs"
+# gives the relative "abs". Four slashes keep the default absolute.
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail:///{_mail_dir}")
 vars().update(EMAIL_CONFIG)
 # Neutral sender: the name reveals neither a club's purpose nor a topic.
 DEFAULT_FROM_EMAIL = env.str(

@@ -7,7 +7,7 @@ Rate limits therefore relax while Redis is down instead of locking everyone out.
 
 import logging
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -29,7 +29,28 @@ def _fail_open(default_factory):
     return decorator
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django builds a new ``redis.Redis`` (with its ~170 response callbacks)
+    for every cache call: a measurable share of a cached page. One client per
+    connection pool is enough; clients are thread-safe and share the pool."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
+
     @_fail_open(lambda key, default=None, version=None: default)
     def get(self, key, default=None, version=None):
         return super().get(key, default, version)

@@ -32,12 +32,7 @@ def notification_enqueue(
     row commits or rolls back with it. Nothing touches the broker here, so a
     request never waits on Redis; the beat scan picks the row up.
     """
-    if get_kind(kind) is None:
-        raise ValueError(f"unknown notification kind {kind!r}")
-    for key, value in (context_ids or {}).items():
-        if not isinstance(value, int):
-            # Only ids go into the outbox: never names, emails or addresses.
-            raise TypeError(f"context id {key!r} must be an int")
+    _check(kind, context_ids)
     notification, _ = Notification.objects.get_or_create(
         dedupe_key=dedupe_key,
         defaults={
@@ -48,6 +43,38 @@ def notification_enqueue(
         },
     )
     return notification
+
+
+def notifications_enqueue_new(*, rows: list[dict]) -> None:
+    """Write several outbox rows in one INSERT, e.g. a new registration's
+    confirmation and reminders. ``rows`` hold notification_enqueue's
+    arguments. Meant for rows whose dedupe keys are new (they name a row just
+    created); a key that exists anyway is skipped, never duplicated."""
+    now = timezone.now()
+    for row in rows:
+        _check(row["kind"], row.get("context_ids"))
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=row["recipient"],
+                kind=row["kind"],
+                dedupe_key=row["dedupe_key"],
+                due_at=row.get("due_at") or now,
+                context_ids=row.get("context_ids") or {},
+            )
+            for row in rows
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _check(kind: str, context_ids: dict | None) -> None:
+    if get_kind(kind) is None:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    for key, value in (context_ids or {}).items():
+        if not isinstance(value, int):
+            # Only ids go into the outbox: never names, emails or addresses.
+            raise TypeError(f"context id {key!r} must be an int")
 
 
 def notification_reschedule(*, dedupe_key: str, due_at: datetime) -> int:

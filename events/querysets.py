@@ -1,5 +1,8 @@
-from django.db.models import Count, Q, QuerySet
+from django.apps import apps
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+
+from core.querysets import subquery_count
 
 
 class EventQuerySet(QuerySet):
@@ -20,32 +23,39 @@ class EventQuerySet(QuerySet):
         if not user.is_authenticated or not user.is_member:
             return self.none()
         organized = organized_club_ids(user)
-        trainee = Q(
-            eligibility="programme",
-            programme__applications__member=user,
-            programme__applications__status="accepted",
+        # EXISTS on the unique (club, user) and (programme, member) pairs, not
+        # JOINs + DISTINCT: the check costs the same in a club of ten members
+        # or ten thousand.
+        club = apps.get_model("clubs", "ClubMembership").objects.filter(
+            club=OuterRef("club"), user=user, status="active"
         )
-        club_member = ~Q(eligibility="programme") & Q(
-            club__memberships__user=user, club__memberships__status="active"
+        applications = apps.get_model("trainings", "TrainingApplication").objects
+        trainee = applications.filter(
+            programme=OuterRef("programme"), member=user, status="accepted"
         )
+        trainers = apps.get_model("trainings", "Programme").trainers.through.objects
+        trainer = trainers.filter(programme=OuterRef("programme"), user=user)
+        club_member = ~Q(eligibility="programme") & Q(Exists(club))
         return self.filter(
             Q(eligibility="all")
             | club_member
-            | trainee
-            | Q(programme__trainers=user)
+            | Q(eligibility="programme") & Q(Exists(trainee))
+            | Q(Exists(trainer))
             | Q(club_id__in=organized)
-        ).distinct()
+        )
 
     def with_seat_counts(self):
         return self.annotate(
-            confirmed_count=Count(
-                "registrations",
-                filter=Q(registrations__status="confirmed"),
-                distinct=True,
-            ),
-            waitlist_count=Count(
-                "registrations",
-                filter=Q(registrations__status="waitlisted"),
-                distinct=True,
-            ),
+            confirmed_count=registration_count(status="confirmed"),
+            waitlist_count=registration_count(status="waitlisted"),
         )
+
+
+def registration_count(**filters):
+    """Each event's registrations matching ``filters`` (bounded: see
+    core.querysets.subquery_count)."""
+    from .models import Registration
+
+    return subquery_count(
+        Registration.objects.filter(event=OuterRef("pk"), **filters), per="event"
+    )

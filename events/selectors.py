@@ -1,11 +1,14 @@
 from datetime import timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from clubs.models import Club, ClubMembership
 
 from .models import Event, Registration
+from .querysets import registration_count
 
 
 def my_registration(*, event: Event, user) -> Registration | None:
@@ -79,10 +82,28 @@ def member_home(*, user) -> dict:
     }
 
 
-def club_directory(*, filters: dict) -> QuerySet[Club]:
-    queryset = Club.objects.annotate(
-        member_count=Count("memberships", filter=Q(memberships__status="active"))
-    )
+MEMBER_COUNTS_KEY = "club-member-counts"
+
+
+def club_member_counts() -> dict[int, int]:
+    """Active members per club id. Counting every membership costs more the
+    more members there are, so the counts are kept as long as public pages are
+    (PUBLIC_PAGE_CACHE_SECONDS): a new member shows up within that time."""
+    counts = cache.get(MEMBER_COUNTS_KEY)
+    if counts is None:
+        counts = dict(
+            ClubMembership.objects.filter(status=ClubMembership.Status.ACTIVE)
+            .values_list("club")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        if settings.PUBLIC_PAGE_CACHE_SECONDS > 0:
+            cache.set(MEMBER_COUNTS_KEY, counts, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    return counts
+
+
+def club_directory(*, filters: dict) -> list[Club]:
+    queryset = Club.objects.all()
     if filters.get("country"):
         queryset = queryset.filter(country__iexact=filters["country"])
     if filters.get("city"):
@@ -91,7 +112,11 @@ def club_directory(*, filters: dict) -> QuerySet[Club]:
         queryset = queryset.filter(languages__contains=[filters["language"]])
     if filters.get("online"):
         queryset = queryset.filter(is_online=True)
-    return queryset.order_by("country", "city", "name")
+    clubs = list(queryset.order_by("country", "city", "name"))
+    counts = club_member_counts()
+    for club in clubs:
+        club.member_count = counts.get(club.pk, 0)
+    return clubs
 
 
 def club_public_events(*, club: Club) -> QuerySet[Event]:
@@ -127,15 +152,9 @@ def organizer_dashboard(*, club: Club) -> dict:
         .past()
         .select_related("club")
         .annotate(
-            attended=Count(
-                "registrations", filter=Q(registrations__attendance="attended")
-            ),
-            no_show=Count(
-                "registrations", filter=Q(registrations__attendance="no_show")
-            ),
-            confirmed_count=Count(
-                "registrations", filter=Q(registrations__status="confirmed")
-            ),
+            attended=registration_count(attendance="attended"),
+            no_show=registration_count(attendance="no_show"),
+            confirmed_count=registration_count(status="confirmed"),
         )[:10]
     )
     pending = ClubMembership.objects.filter(

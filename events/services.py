@@ -14,7 +14,11 @@ from django.utils.translation import gettext as _
 from clubs.models import Club, ClubMembership
 from core.audit import audit_record
 from core.exceptions import DomainError
-from core.services import notification_enqueue, notifications_cancel
+from core.services import (
+    notification_enqueue,
+    notifications_cancel,
+    notifications_enqueue_new,
+)
 from members.models import User
 
 from . import recurrence
@@ -211,19 +215,30 @@ def _reminder_key(registration_id: int, hours: int) -> str:
     return f"reminder:{registration_id}:{hours}"
 
 
-def _schedule_reminders(registration: Registration, event: Event) -> None:
+def _reminders(registration: Registration, event: Event) -> list[dict]:
+    """The reminders a confirmed seat gets, as notification_enqueue arguments."""
     now = timezone.now()
+    reminders = []
     for hours in REMINDER_HOURS:
         due = event.starts_at - timedelta(hours=hours)
         if due <= now:
             continue  # never send a reminder for a moment already past
-        notification = notification_enqueue(
-            recipient=User(pk=registration.member_id),
-            kind="event_reminder",
-            dedupe_key=_reminder_key(registration.pk, hours),
-            due_at=due,
-            context_ids={"registration": registration.pk, "hours": hours},
+        reminders.append(
+            {
+                "recipient": User(pk=registration.member_id),
+                "kind": "event_reminder",
+                "dedupe_key": _reminder_key(registration.pk, hours),
+                "due_at": due,
+                "context_ids": {"registration": registration.pk, "hours": hours},
+            }
         )
+    return reminders
+
+
+def _schedule_reminders(registration: Registration, event: Event) -> None:
+    for reminder in _reminders(registration, event):
+        notification = notification_enqueue(**reminder)
+        due = reminder["due_at"]
         if notification.due_at != due:
             from core.services import notification_reschedule
 
@@ -430,7 +445,10 @@ def _lock_event(event_id: int) -> Event:
     if _LOCK_EVENT:
         query = query.select_for_update()
     try:
-        with transaction.atomic():
+        # No savepoint of its own: callers hold a transaction, and a lock
+        # timeout ends it (DomainError). A savepoint would be two more round
+        # trips for every registration in a burst.
+        with transaction.atomic(savepoint=False):
             if _LOCK_EVENT and transaction.get_connection().vendor == "postgresql":
                 from django.db import connection
 
@@ -510,14 +528,20 @@ def registration_register(
                     Registration.Status.WAITLISTED,
                 ],
             )
-        notification_enqueue(
-            recipient=member,
-            kind="registration_confirmed",
-            dedupe_key=f"registration:{registration.pk}",
-            context_ids={"registration": registration.pk},
-        )
+        # The confirmation and reminders of this new row, in one INSERT: the
+        # event row stays locked until commit, so every round trip here is
+        # one more wait for everyone else registering at the same moment.
+        messages = [
+            {
+                "recipient": member,
+                "kind": "registration_confirmed",
+                "dedupe_key": f"registration:{registration.pk}",
+                "context_ids": {"registration": registration.pk},
+            }
+        ]
         if status == Registration.Status.CONFIRMED:
-            _schedule_reminders(registration, locked)
+            messages += _reminders(registration, locked)
+        notifications_enqueue_new(rows=messages)
     return registration
 
 

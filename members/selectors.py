@@ -2,10 +2,11 @@
 
 from datetime import datetime, time
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from core.models import AuditEntry
+from core.querysets import subquery_count
 
 from .models import Application, Decision, RoleAssignment, User, Vouch
 
@@ -46,15 +47,18 @@ def vetting_queue(*, state: str) -> QuerySet[Application]:
             "applicant__display_name",
         )
         .annotate(
-            confirmed_vouches=Count(
-                "vouches",
-                filter=Q(vouches__status=Vouch.Status.CONFIRMED),
-                distinct=True,
+            # Counted for the page shown only; the paginator's count skips them.
+            confirmed_vouches=subquery_count(
+                Vouch.objects.filter(
+                    application=OuterRef("pk"), status=Vouch.Status.CONFIRMED
+                ),
+                per="application",
             ),
-            approvals=Count(
-                "decisions",
-                filter=Q(decisions__kind=Decision.Kind.APPROVE),
-                distinct=True,
+            approvals=subquery_count(
+                Decision.objects.filter(
+                    application=OuterRef("pk"), kind=Decision.Kind.APPROVE
+                ),
+                per="application",
             ),
         )
     )

@@ -744,3 +744,18 @@ def dossier_record_view(*, application: Application, viewer: User) -> None:
         target_type="application",
         target_id=application.pk,
     )
+
+
+def user_sessions_end_others(*, user: User, keep_session_key: str | None) -> int:
+    """End every signed-in session of the user but ``keep_session_key`` (after
+    a change of their two-factor authentication, a stolen session must not
+    outlive it). Returns the number of sessions ended."""
+    from allauth.usersessions.models import UserSession
+
+    ended = 0
+    for session in UserSession.objects.filter(user=user).exclude(
+        session_key=keep_session_key or ""
+    ):
+        session.end()
+        ended += 1
+    return ended

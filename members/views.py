@@ -1,6 +1,7 @@
 import json
 
 from allauth.account.decorators import reauthentication_required
+from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -331,7 +332,7 @@ def audit_log(request):
 from django.http import Http404 as _Http404  # noqa: E402
 
 from . import journal  # noqa: E402
-from .access import member_required  # noqa: E402
+from .access import member_required, mfa_redirect  # noqa: E402
 from .forms import JournalEntryForm, JournalPersonForm, StoryForm  # noqa: E402
 from .models import JournalEntry, JournalPerson, Story  # noqa: E402
 
@@ -476,6 +477,8 @@ def story_decide(request, pk):
     story = get_object_or_404(Story, pk=pk)
     if story.club_id not in organized_club_ids(request.user):
         raise _Http404
+    if not is_mfa_enabled(request.user):
+        return mfa_redirect(request)  # deciding is a staff action
     try:
         journal.story_decide(
             story=story,

@@ -390,6 +390,17 @@ def _status(programme, total, attended, submitted) -> dict:
     }
 
 
+def trainees_viewed(*, programme: Programme, viewer: User) -> None:
+    """Every view of a programme's trainee list (who takes part) is written to
+    the audit log, like every attendee list."""
+    audit_record(
+        actor=viewer,
+        action="programme.trainees_viewed",
+        target_type="programme",
+        target_id=programme.pk,
+    )
+
+
 def trainees_complete(*, programme: Programme, trainer: User) -> int:
     """Mark complete every trainee who meets the rule, and schedule their
     follow-up check-ins. Idempotent."""

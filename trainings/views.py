@@ -1,3 +1,4 @@
+from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -7,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.exceptions import DomainError
-from members.access import member_required, role_required
+from members.access import member_required, mfa_redirect, role_required
 from members.models import Role
 
 from . import selectors, services
@@ -115,6 +116,8 @@ def strategy(request, pk):
     strategy = get_strategy_for_user(request.user, pk)
     trainee = strategy.trainee
     is_owner = trainee.member_id == request.user.pk
+    if not is_owner and not is_mfa_enabled(request.user):
+        return mfa_redirect(request)  # a trainer reads it as staff
     initial_milestones = [
         {"title": m.title, "due_date": m.due_date} for m in strategy.milestones.all()
     ]
@@ -173,6 +176,8 @@ def strategy_comment(request, pk):
     strategy = get_strategy_for_user(request.user, pk)
     if not is_trainer_of(request.user, strategy.trainee.programme):
         raise Http404
+    if not is_mfa_enabled(request.user):
+        return mfa_redirect(request)
     form = CommentForm(request.POST)
     if form.is_valid():
         services.strategy_comment(
@@ -358,6 +363,7 @@ def trainee_list(request, pk):
         count = services.trainees_complete(programme=programme, trainer=request.user)
         messages.success(request, _("%(n)d trainees marked complete.") % {"n": count})
         return redirect("trainings:trainee-list", pk=programme.pk)
+    services.trainees_viewed(programme=programme, viewer=request.user)
     return render(
         request,
         "trainings/trainee_list.html",

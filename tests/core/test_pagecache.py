@@ -20,9 +20,7 @@ def _token(response) -> str:
     ).group(1)
 
 
-def test_public_page_is_rendered_once_for_visitors(
-    client, django_assert_num_queries
-):
+def test_public_page_is_rendered_once_for_visitors(client, django_assert_num_queries):
     club = ClubFactory()
     EventFactory(club=club, title="Open evening")
     first = client.get(club.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")

@@ -23,6 +23,38 @@ def report(battery: str, *, tried: int, passed: int, note: str = "") -> None:
 
 
 @pytest.fixture
+def production_rendering(monkeypatch):
+    """Render templates as in production. The test environment instruments
+    every template render to keep a copy of its context (for
+    response.context); the batteries never read it, and it doubles the time of
+    pages with long selects (the time zone list)."""
+    from django.template.base import Template
+
+    monkeypatch.setattr(
+        Template, "_render", lambda self, context: self.nodelist.render(context)
+    )
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker):
+    """One world per test module, built once inside a transaction that is
+    rolled back when the module is done. Each test still runs in its own
+    savepoint (the ``db`` fixture), so nothing a test writes reaches the next."""
+    from django.db import transaction
+
+    from .world import build_world
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
 def stopwatch():
     started = time.monotonic()
     return lambda: time.monotonic() - started

@@ -8,11 +8,17 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 
 from config.celery import app as celery_app
+from core.models import Notification
+from events.models import Registration
+from members.models import User
+from tests.factories import ClubFactory, EventFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,10 +51,23 @@ class PrivateRedis:
     def start(self):
         server = shutil.which("redis-server")
         if server is None:
-            raise RuntimeError("redis-server is required (apt-get install -y redis-server)")
+            raise RuntimeError(
+                "redis-server is required (apt-get install -y redis-server)"
+            )
         self.proc = subprocess.Popen(
-            [server, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.dir)],
+            [
+                server,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.dir),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -83,12 +102,15 @@ def subprocess_env(*, broker_url: str, mail_dir: Path, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings",
-        DJANGO_DEBUG="true",
+        # Production mode (DEBUG off: no query log growing in a long worker).
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="safety-battery-" + "k" * 60,
+        DJANGO_SECURE_SSL_REDIRECT="false",
         DATABASE_URL=database_url(),
         REDIS_URL=broker_url,
-        EMAIL_URL=f"filemail://{mail_dir}",
+        # Four slashes: django-environ drops one from an absolute filemail path.
+        EMAIL_URL=f"filemail:///{mail_dir}",
         CACHE_KEY_PREFIX="mosty-safety",
-        DJANGO_CONN_MAX_AGE="0",
         LOG_LEVEL="WARNING",
     )
     env.update({k: str(v) for k, v in extra.items()})
@@ -98,14 +120,15 @@ def subprocess_env(*, broker_url: str, mail_dir: Path, **extra) -> dict:
 class CeleryProcess:
     """`celery -A config worker|beat` as a real subprocess."""
 
-    def __init__(self, kind: str, env: dict, log_path: Path, *args: str):
+    def __init__(self, kind: str, env: dict, log_path: Path, *args: str, app="config"):
         self.kind, self.env, self.log_path, self.args = kind, env, log_path, args
+        self.app = app
         self.proc = None
 
     def start(self):
         log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", self.kind, *self.args],
+            [sys.executable, "-m", "celery", "-A", self.app, self.kind, *self.args],
             cwd=ROOT,
             env=self.env,
             stdout=log,
@@ -141,7 +164,7 @@ def wait_until(predicate, *, timeout: float, interval: float = 0.2):
 
 
 def count_mail_files(mail_dir: Path) -> dict:
-    """Messages per recipient in Django's file-based email backend output."""
+    """Messages per recipient address in the file email backend's output."""
     import email
     from collections import Counter
 
@@ -155,5 +178,40 @@ def count_mail_files(mail_dir: Path) -> dict:
             message = email.message_from_bytes(chunk.lstrip(b"\n"))
             to = message.get("To")
             if to:
-                counts[(to, message.get("X-Mosty-Notification"))] += 1
+                counts[to] += 1
     return counts
+
+
+def due_reminders(count, prefix="kill"):
+    """``count`` members, each with a confirmed seat and a reminder due now
+    (one reminder per recipient, so mail can be counted per reminder)."""
+    event = EventFactory(
+        club=ClubFactory(), starts_at=timezone.now() + timedelta(hours=1, seconds=-30)
+    )
+    users = User.objects.bulk_create(
+        User(
+            email=f"{prefix}{i}@example.org",
+            display_name=f"{prefix} {i}",
+            status=User.Status.MEMBER,
+            language="en",
+            timezone="Europe/Berlin",
+            password="!",
+        )
+        for i in range(count)
+    )
+    registrations = Registration.objects.bulk_create(
+        Registration(event=event, member=user, status=Registration.Status.CONFIRMED)
+        for user in users
+    )
+    due = event.starts_at - timedelta(hours=1)
+    Notification.objects.bulk_create(
+        Notification(
+            recipient=user,
+            kind="event_reminder",
+            dedupe_key=f"reminder:{registration.pk}:1",
+            due_at=due,
+            context_ids={"registration": registration.pk, "hours": 1},
+        )
+        for user, registration in zip(users, registrations, strict=True)
+    )
+    return {user.email for user in users}

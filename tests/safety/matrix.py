@@ -111,8 +111,10 @@ class RoleClient:
     and every request runs in a savepoint that is rolled back, so a POST that
     cancels an event or leaves a club does not change the world for the next."""
 
-    def __init__(self, user):
-        self.client = Client(raise_request_exception=False)
+    def __init__(self, user, remote_addr="127.0.0.1"):
+        # Each role its own address: per-address rate limits (signup, login)
+        # count one role's requests, as for one person.
+        self.client = Client(raise_request_exception=False, REMOTE_ADDR=remote_addr)
         if user is not None:
             self.client.force_login(user)
         self.cookies = SimpleCookie(self.client.cookies.output(header="", sep="\n"))

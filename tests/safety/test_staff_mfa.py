@@ -16,7 +16,7 @@ from .world import build_world
 pytestmark = pytest.mark.django_db
 
 
-def test_staff_pages_without_mfa_send_to_enrolment():
+def test_staff_pages_without_mfa_send_to_enrolment(production_rendering):
     world = build_world()
     Authenticator.objects.all().delete()
     clients, tried, failures = {}, 0, []

@@ -118,13 +118,13 @@ def admin_model(app, model, *, missing=False, add=OK, change_post=OK):
 
 
 EXPECTATIONS: dict[str, Expect] = {
-    # --- core ---------------------------------------------------------------------
+    # --- core -------------------------------------------------------------------------
     "healthz": Expect(get=EVERYONE, post=EVERYONE_405),
     "core:home": Expect(get=EVERYONE, post=EVERYONE),
     "core:privacy": Expect(get=EVERYONE, post=EVERYONE),
     "core:language-set": Expect(get=EVERYONE_405, post=R(DONE)),
     "core:notification-list": Expect(get=SIGNED_IN, post=SIGNED_IN),
-    # --- members: own account, application, vouching --------------------------------
+    # --- members: own account, application, vouching ----------------------------------
     "members:account": Expect(get=SIGNED_IN, post=SIGNED_IN),
     "members:account-export": Expect(get=SIGNED_IN_405, post=SIGNED_IN),
     "members:account-delete": Expect(
@@ -183,7 +183,7 @@ EXPECTATIONS: dict[str, Expect] = {
         get=MEMBERS_405,
         post=R("404", anonymous=LOGIN, applicant=APPLY, member=DONE),
     ),
-    # --- members: shared stories -------------------------------------------------------
+    # --- members: shared stories ------------------------------------------------------
     "members:story-list": Expect(get=MEMBERS, post=MEMBERS),
     # Stories shared with a club are read (and reacted to) by its members only.
     "members:story-react": Expect(
@@ -199,7 +199,7 @@ EXPECTATIONS: dict[str, Expect] = {
         get=MEMBERS_405,
         post=R("404", anonymous=LOGIN, applicant=APPLY, organizer=DONE, admin=DONE),
     ),
-    # --- events ---------------------------------------------------------------------
+    # --- events -----------------------------------------------------------------------
     "events:event-detail": Expect(
         kwargs={"pk": "event"},
         foreign={"pk": "other_event"},
@@ -285,7 +285,7 @@ EXPECTATIONS: dict[str, Expect] = {
         post=EVERYONE,
     ),
     "events:calendar-settings": Expect(get=MEMBERS, post=MEMBERS_DONE),
-    # --- clubs ----------------------------------------------------------------------
+    # --- clubs ------------------------------------------------------------------------
     "clubs:club-list": Expect(get=EVERYONE, post=EVERYONE),
     "clubs:club-create": Expect(get=staff(), post=staff()),
     "clubs:club-detail": Expect(
@@ -381,7 +381,7 @@ EXPECTATIONS: dict[str, Expect] = {
         get=staff(ok="405"),
         post=staff(ok=DONE),
     ),
-    # --- trainings ------------------------------------------------------------------
+    # --- trainings --------------------------------------------------------------------
     "trainings:programme-list": Expect(get=MEMBERS, post=MEMBERS),
     "trainings:programme-create": Expect(get=staff("trainer"), post=staff("trainer")),
     "trainings:programme-detail": Expect(
@@ -488,7 +488,7 @@ EXPECTATIONS: dict[str, Expect] = {
         get=staff("trainer", "organizer", "other_organizer"),
         post=staff("trainer", "organizer", "other_organizer"),
     ),
-    # --- allauth: accounts, two-factor authentication, sessions ------------------------
+    # --- allauth: accounts, two-factor authentication, sessions -----------------------
     "account_login": Expect(get=ANONYMOUS_ONLY, post=ANONYMOUS_ONLY),
     "account_logout": Expect(get=R(OK, anonymous=DONE), post=R(DONE)),
     "account_inactive": Expect(get=EVERYONE, post=EVERYONE_405),
@@ -576,7 +576,7 @@ EXPECTATIONS: dict[str, Expect] = {
         post=R(REAUTH, anonymous=LOGIN),
     ),
     "usersessions_list": Expect(get=SIGNED_IN, post=R(DONE, anonymous=LOGIN)),
-    # --- the Django admin: staff only (MFA enforced by core.admin_site) ------------------
+    # --- the Django admin: staff only (MFA enforced by core.admin_site) ---------------
     "admin:index": Expect(get=ADMIN_SITE, post=ADMIN_SITE),
     "admin:login": Expect(
         staff=(),  # signs in; the pages behind it are checked one by one

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from events import services as event_services
 from events.models import CalendarFeed
-from members.models import Application, RoleAssignment, Vouch
+from members.models import RoleAssignment, Vouch
 from tests.factories import (
     ApplicationFactory,
     ClubFactory,
@@ -22,8 +22,6 @@ from tests.factories import (
     MemberFactory,
     ProgrammeFactory,
     UserFactory,
-    enable_mfa,
-    give_role,
     join,
     make_admin,
     make_organizer,
@@ -311,18 +309,3 @@ def _resource(resource_model, author):
         if name in fields:
             data[name] = value
     return resource_model.objects.create(**data)
-
-
-def other_applications() -> list[Application]:
-    return list(Application.objects.all())
-
-
-__all__ = [
-    "CANARIES",
-    "ROLES",
-    "World",
-    "build_world",
-    "enable_mfa",
-    "give_role",
-    "model",
-]
