@@ -90,7 +90,24 @@ def test_no_page_requests_another_origin(live_server, production_rendering):
             finally:
                 await browser.close()
 
-    results = asyncio.run(crawl_all())
+    # Playwright's sync API (the e2e tests' session browser) may already run an
+    # event loop in this thread: run the async crawl in a thread of its own.
+    import threading
+
+    outcome = {}
+
+    def run():
+        try:
+            outcome["results"] = asyncio.run(crawl_all())
+        except BaseException as exc:  # noqa: BLE001 - re-raised below
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    results = outcome["results"]
     pages = sum(n for n, _ in results)
     requests = sum(len(log.urls) for _, log in results)
     foreign = [
