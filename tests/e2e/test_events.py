@@ -11,34 +11,16 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from core import services as outbox
 from events.models import Event, Registration
+from tests.e2e.helpers import deliver_due, sign_in  # noqa: E402
 from tests.factories import (
-    PASSWORD,
     ClubFactory,
     MemberFactory,
     join,
     make_organizer,
-    totp_code,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page, email, *, mfa=False):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main form").get_by_role("button", name="Sign In").click()
-    if mfa:
-        page.get_by_label("Code").fill(totp_code())
-        page.locator("main form").get_by_role("button", name="Sign In").click()
-    page.wait_for_url("**/")
-
-
-def _deliver_due():
-    for notification_id in outbox.notifications_claim_due():
-        outbox.notification_send(notification_id=notification_id)
 
 
 def test_weekly_meeting_waitlist_promotion_and_reminders(page_factory):
@@ -60,7 +42,7 @@ def test_weekly_meeting_waitlist_promotion_and_reminders(page_factory):
     )
 
     organizer = page_factory(locale="en-US")
-    _sign_in(organizer, "org@example.org", mfa=True)
+    sign_in(organizer, "org@example.org", mfa=True)
     organizer.goto("/clubs/berlin/")
     organizer.get_by_role("link", name="Schedule an event").first.click()
     organizer.get_by_label("Title").fill("Weekly meeting")
@@ -80,7 +62,7 @@ def test_weekly_meeting_waitlist_promotion_and_reminders(page_factory):
     pages = []
     for member in members:
         page = page_factory(locale="en-US")
-        _sign_in(page, member.email)
+        sign_in(page, member.email)
         page.goto(event.get_absolute_url())
         page.get_by_role(
             "button", name=re.compile("Register|Join the waiting list")
@@ -92,13 +74,13 @@ def test_weekly_meeting_waitlist_promotion_and_reminders(page_factory):
     pages[0].get_by_role("button", name="Cancel my registration").click()
     pages[3].reload()
     assert pages[3].get_by_text("You are registered.").is_visible()
-    _deliver_due()
+    deliver_due()
     promoted = [m for m in mail.outbox if m.to == ["m4@example.org"]]
     assert "A seat is yours" in [m.subject for m in promoted]
 
     mail.outbox.clear()
     with time_machine.travel(event.starts_at - timedelta(hours=23)):
-        _deliver_due()
+        deliver_due()
     reminded = sorted(m.to[0] for m in mail.outbox if m.subject == "Reminder")
     assert reminded == ["m2@example.org", "m3@example.org", "m4@example.org"]
     assert all("Hidden street" not in m.body for m in mail.outbox)

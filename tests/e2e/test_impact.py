@@ -7,28 +7,16 @@ from datetime import date, timedelta
 
 import pytest
 
+from tests.e2e.helpers import sign_in  # noqa: E402
 from tests.factories import (
-    PASSWORD,
     ClubFactory,
     MemberFactory,
     join,
     make_admin,
     make_organizer,
-    totp_code,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page, email, *, mfa=False):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main form").get_by_role("button", name="Sign In").click()
-    if mfa:
-        page.get_by_label("Code").fill(totp_code())
-        page.locator("main form").get_by_role("button", name="Sign In").click()
-    page.wait_for_url("**/")
 
 
 def test_journal_story_and_impact(page_factory, settings):
@@ -42,7 +30,7 @@ def test_journal_story_and_impact(page_factory, settings):
     make_admin(email="admin@example.org", language="en")
 
     member = page_factory(locale="en-US")
-    _sign_in(member, "m@example.org")
+    sign_in(member, "m@example.org")
     member.get_by_role("link", name="Journal").click()
     member.get_by_label("Label").fill("father")
     member.get_by_label("Relationship").select_option("parent")
@@ -71,14 +59,14 @@ def test_journal_story_and_impact(page_factory, settings):
     assert member.get_by_text("will appear once an organizer").is_visible()
 
     organizer = page_factory(locale="en-US")
-    _sign_in(organizer, "org@example.org", mfa=True)
+    sign_in(organizer, "org@example.org", mfa=True)
     organizer.goto("/stories/")
     organizer.get_by_role("button", name="Publish", exact=True).click()
     member.goto("/stories/")
     assert member.get_by_role("heading", name="Slowly, it worked").is_visible()
 
     admin = page_factory(locale="en-US")
-    _sign_in(admin, "admin@example.org", mfa=True)
+    sign_in(admin, "admin@example.org", mfa=True)
     admin.get_by_role("link", name="Impact").click()
     assert admin.locator("[data-figure=stories]").inner_text().strip() == "1"
 

@@ -8,24 +8,14 @@ import pytest
 from django.core import mail
 
 from members.models import Application, User
-from tests.factories import PASSWORD, MemberFactory, make_vetter, totp_code
+from tests.e2e.helpers import sign_in  # noqa: E402
+from tests.factories import MemberFactory, make_vetter
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def _sign_in(page, email, *, mfa=False):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main form").get_by_role("button", name="Sign In").click()
-    if mfa:
-        page.get_by_label("Code").fill(totp_code())
-        page.locator("main form").get_by_role("button", name="Sign In").click()
-    page.wait_for_url("**/")
-
-
 def _approve(page, email, reason, *, tab):
-    _sign_in(page, email, mfa=True)
+    sign_in(page, email, mfa=True)
     page.get_by_role("link", name="Vetting").click()
     page.get_by_role("link", name=re.compile(tab)).click()
     page.get_by_role("link", name="Quiet Heron").click()
@@ -69,7 +59,7 @@ def test_sign_up_apply_vouch_vet_and_land_as_member(page_factory):
 
     # 3. The voucher confirms.
     voucher = page_factory(locale="en-US")
-    _sign_in(voucher, "friend@example.org")
+    sign_in(voucher, "friend@example.org")
     voucher.get_by_role("link", name=re.compile("Vouch requests")).click()
     voucher.get_by_label("A short comment for the vetters").fill("Known for years")
     voucher.get_by_role("button", name="I know this person: confirm").click()

@@ -12,33 +12,15 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from core import services as outbox
+from tests.e2e.helpers import deliver_due, sign_in  # noqa: E402
 from tests.factories import (
-    PASSWORD,
     ClubFactory,
     MemberFactory,
     make_trainer,
-    totp_code,
 )
 from trainings.models import CheckIn, Programme, TrainingApplication
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page, email, *, mfa=False):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main form").get_by_role("button", name="Sign In").click()
-    if mfa:
-        page.get_by_label("Code").fill(totp_code())
-        page.locator("main form").get_by_role("button", name="Sign In").click()
-    page.wait_for_url("**/")
-
-
-def _deliver_due():
-    for notification_id in outbox.notifications_claim_due():
-        outbox.notification_send(notification_id=notification_id)
 
 
 def test_programme_from_applications_to_follow_up(page_factory):
@@ -54,7 +36,7 @@ def test_programme_from_applications_to_follow_up(page_factory):
     now = timezone.now().astimezone(berlin)
 
     trainer = page_factory(locale="en-US")
-    _sign_in(trainer, "trainer@example.org", mfa=True)
+    sign_in(trainer, "trainer@example.org", mfa=True)
     trainer.goto("/trainings/new/")
     trainer.get_by_label("Title").fill("Communicators")
     trainer.get_by_label("Host club").select_option(str(club.pk))
@@ -82,7 +64,7 @@ def test_programme_from_applications_to_follow_up(page_factory):
     pages = {}
     for applicant in applicants:
         page = page_factory(locale="en-US")
-        _sign_in(page, applicant.email)
+        sign_in(page, applicant.email)
         page.goto(f"/trainings/{programme.pk}/apply/")
         page.get_by_label("Why you want to take part").fill("To reach my town")
         page.get_by_label("Hours per week you can give").fill("4")
@@ -143,7 +125,7 @@ def test_programme_from_applications_to_follow_up(page_factory):
     # Seven days later the follow-up arrives and is answered.
     application.refresh_from_db()
     with time_machine.travel(application.completed_at + timedelta(days=7, minutes=5)):
-        _deliver_due()
+        deliver_due()
         followups = [
             m
             for m in mail.outbox
