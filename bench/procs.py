@@ -203,11 +203,13 @@ class CpuMeter:
             stat = _stat(pid)
             if stat is None:
                 continue
-            used = sum(int(v) for v in stat[13:17])  # utime stime cutime cstime
+            # utime, stime and the same for exited children it reaped (a
+            # connection's backend that ended counts in the postmaster's).
+            used = sum(int(v) for v in stat[13:17])
             if pid in tree:
                 ours += used
             elif stat[1] == "postgres":
-                postgres += int(stat[13]) + int(stat[14])
+                postgres += used
         return ours, postgres
 
     def start(self):

@@ -4,8 +4,8 @@
    copy it to a fresh ``mosty_bench`` for this run, times moved to "now".
 2. Serve it as in production (gunicorn, DJANGO_DEBUG=false) on 127.0.0.1:8765,
    with MOSTY_BENCH=1 mounting /bench/floor, the smallest Django view.
-3. wrk, 16 connections, a fixed time per page, each page right after a run
-   of the floor (the machine may be shared: both see the same load).
+3. wrk, 16 connections, a fixed time per page, each page between two runs of
+   the floor (the machine may be shared: page and floor see the same load).
 4. 1,000 members register for one 50-seat event at the same moment.
 5. 10,000 due reminders through one Celery worker to a local SMTP sink.
 6. Peak memory of the web and worker processes.
@@ -344,8 +344,8 @@ def _load(name: str, group: str, path: str, cookie: str, seconds: int) -> dict:
 
 
 def measure_pages(meta: dict) -> list[dict]:
-    """Each page right after its own floor run, so that a machine getting busier
-    or quieter during the run (it is shared) moves both alike."""
+    """Each page between two runs of the floor, so that a machine getting busier
+    or quieter during the run (it is shared) moves the page and its floor alike."""
     from clubs.models import Club
     from members.models import User
 
@@ -371,16 +371,17 @@ def measure_pages(meta: dict) -> list[dict]:
         # what every signed-in page costs before its own content.
         ("privacy page (member)", "info", "/privacy/", member_cookie),
     ]
-    floors, rows = [], []
+    floors = [_load("floor", "floor", "/bench/floor", "", FLOOR_SECONDS)]
+    rows = []
     for name, group, path, cookie in pages:
-        floor = _load("floor", "floor", "/bench/floor", "", FLOOR_SECONDS)
         row = _load(name, group, path, cookie, SECONDS)
-        row["floor_rps"] = floor["rps"]
-        row["floor_share"] = round(row["rps"] / floor["rps"], 3)
-        floors.append(floor)
+        floors.append(_load("floor", "floor", "/bench/floor", "", FLOOR_SECONDS))
+        # The floor runs just before and just after the page.
+        row["floor_rps"] = round((floors[-2]["rps"] + floors[-1]["rps"]) / 2, 1)
+        row["floor_share"] = round(row["rps"] / row["floor_rps"], 3)
         rows.append(row)
         log(
-            f"{name:<22} {row['rps']:>7.1f} rps (floor {floor['rps']:.0f}, "
+            f"{name:<22} {row['rps']:>7.1f} rps (floor {row['floor_rps']:.0f}, "
             f"{row['floor_share']:.0%})  p99 {row['p99_ms']:>7.2f} ms  "
             f"{row['queries']} queries  {row['bytes']} B  cpu {row['cpu']}"
         )
@@ -719,10 +720,11 @@ def render_table(result: dict) -> str:
         )
     lines += [
         "",
-        "floor rps: the floor's run just before the page (floor row: its median "
-        "and range); vs floor: page rps / that run; other load: CPU used by "
-        "processes that are neither this benchmark nor PostgreSQL (a shared "
-        "machine), as a share of all cores.",
+        "floor rps: mean of the floor's runs just before and just after the page "
+        "(floor row: median and range of all its runs); vs floor: page rps / "
+        "that mean; other load: CPU used during the page's run by processes that "
+        "are neither this benchmark nor PostgreSQL (the machine is shared), as a "
+        "share of all cores.",
     ]
     lines.append("")
     if b := result.get("burst"):

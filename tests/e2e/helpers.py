@@ -13,7 +13,7 @@ def sign_in(page, email, *, mfa=False, password=PASSWORD, secret=None):
     if mfa:
         page.locator("#id_code").fill(totp_code(secret) if secret else totp_code())
         page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url("**/")
+    page.wait_for_url(lambda url: "/accounts/" not in url)
 
 
 def deliver_due():
