@@ -29,7 +29,7 @@ def dispatch_due_notifications() -> int:
             return index
     if ids:
         logger.info("dispatched %d notifications", len(ids))
-    if len(ids) == batch:
+    if ids and len(ids) == batch:
         # A full batch: more rows may be due. Scan again now, not a minute later.
         try:
             dispatch_due_notifications.delay()
