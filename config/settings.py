@@ -250,6 +250,8 @@ OUTBOX_STALE_CLAIM_SECONDS = env.int("OUTBOX_STALE_CLAIM_SECONDS", default=300)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
 # Due rows one beat scan hands out; a full batch triggers the next scan at once.
 OUTBOX_DISPATCH_BATCH = env.int("OUTBOX_DISPATCH_BATCH", default=5000)
+# Ids per worker task: sent over one SMTP connection, claimed and read at once.
+OUTBOX_SEND_CHUNK = env.int("OUTBOX_SEND_CHUNK", default=50)
 
 # --- Security headers ----------
 SECURE_CONTENT_TYPE_NOSNIFF = True

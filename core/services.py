@@ -5,7 +5,7 @@ import smtplib
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -142,11 +142,8 @@ def notification_send(*, notification_id: int) -> Notification | None:
     """Send one due message at most once.
 
     Claims the row with a conditional UPDATE (pending -> sending); a second
-    call, or a second worker, finds nothing to claim and returns None. Re-checks
-    that the message is still wanted, renders it in the recipient's language and
-    time zone and sends it. Transient SMTP errors put the row back with a
-    backoff (the outbox retries, not a far-future ETA); permanent ones mark it
-    failed with the reason.
+    call, or a second worker, finds nothing to claim and returns None. Then
+    ``_deliver`` re-checks, renders and sends it.
     """
     now = timezone.now()
     claimed = Notification.objects.filter(
@@ -157,10 +154,84 @@ def notification_send(*, notification_id: int) -> Notification | None:
     if claimed != 1:
         logger.info("notification %s: nothing to claim", notification_id)
         return None
-
     notification = Notification.objects.select_related("recipient").get(
         id=notification_id
     )
+    _deliver(notification, connection=None)
+    return notification
+
+
+def notifications_send(*, notification_ids: list[int]) -> list[Notification]:
+    """Send several due messages, each at most once, over one SMTP connection.
+
+    What the workers run for the beat scan's batches: one claim for all of
+    them (the rows another worker holds or already took are skipped), one
+    read, then per message the same re-check, render and send as
+    ``notification_send``, each marked sent as soon as it has left, so a
+    killed worker re-sends at most the one message it was in. Returns the
+    claimed rows with their outcome.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.filter(
+                id__in=notification_ids,
+                status=Notification.Status.PENDING,
+                due_at__lte=now,
+            )
+            .select_for_update(skip_locked=True)
+            .values_list("id", flat=True)
+        )
+        if ids:
+            Notification.objects.filter(id__in=ids).update(
+                status=Notification.Status.SENDING,
+                claimed_at=now,
+                attempts=F("attempts") + 1,
+            )
+    if len(ids) < len(notification_ids):
+        logger.info(
+            "notifications: %d of %d had nothing to claim",
+            len(notification_ids) - len(ids),
+            len(notification_ids),
+        )
+    if not ids:
+        return []
+    notifications = list(
+        Notification.objects.select_related("recipient")
+        .filter(id__in=ids)
+        .order_by("id")
+    )
+    connection = get_connection()
+    try:
+        try:
+            # Opened here, the backend keeps it open across send_messages calls
+            # (a connection it opens itself it closes after each message).
+            connection.open()
+        except (smtplib.SMTPException, OSError) as exc:
+            # Each message then tries on its own and backs off as usual.
+            logger.info("SMTP open failed: %s", type(exc).__name__)
+        for notification in notifications:
+            _deliver(notification, connection=connection)
+    finally:
+        _close_quietly(connection)
+    return notifications
+
+
+def _close_quietly(connection) -> None:
+    try:
+        connection.close()
+    except (smtplib.SMTPException, OSError) as exc:
+        # The messages are marked already; a failed QUIT changes nothing.
+        logger.info("SMTP close failed: %s", type(exc).__name__)
+
+
+def _deliver(notification: Notification, *, connection) -> None:
+    """Re-check that a claimed message is still wanted, render it in the
+    recipient's language and time zone and send it. Transient SMTP errors put
+    the row back with a backoff (the outbox retries, not a far-future ETA);
+    permanent ones mark it failed with the reason. ``connection``: an open
+    mail connection to reuse, or None for one of its own."""
+    notification_id = notification.pk
     recipient = notification.recipient
     kind = get_kind(notification.kind)
     context = None
@@ -168,8 +239,9 @@ def notification_send(*, notification_id: int) -> Notification | None:
         context = kind.build_context(notification)
     if context is None:
         _mark(notification_id, status=Notification.Status.CANCELLED)
+        notification.status = Notification.Status.CANCELLED
         logger.info("notification %s: no longer wanted", notification_id)
-        return notification
+        return
 
     rendered = render_email(
         kind.template,
@@ -182,11 +254,16 @@ def notification_send(*, notification_id: int) -> Notification | None:
         body=rendered.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient.email],
+        connection=connection,
     )
     message.attach_alternative(rendered.html, "text/html")
     try:
         message.send()
     except (smtplib.SMTPException, OSError) as exc:
+        if connection is not None:
+            # The shared connection may be broken: the next message opens a
+            # new one (the backend reconnects once its connection is closed).
+            _close_quietly(connection)
         reason = f"{type(exc).__name__}: {getattr(exc, 'smtp_code', '')}"[:300]
         if _is_permanent(exc) or notification.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
             _mark(notification_id, status=Notification.Status.FAILED, last_error=reason)
@@ -204,7 +281,7 @@ def notification_send(*, notification_id: int) -> Notification | None:
                 "notification %s: transient error, retry later", notification_id
             )
         notification.refresh_from_db()
-        return notification
+        return
 
     sent = {
         "status": Notification.Status.SENT,
@@ -215,4 +292,3 @@ def notification_send(*, notification_id: int) -> Notification | None:
     for field, value in sent.items():  # what we just wrote: no re-read needed
         setattr(notification, field, value)
     logger.info("notification %s sent", notification_id)
-    return notification

@@ -13,20 +13,23 @@ logger = logging.getLogger(__name__)
 def dispatch_due_notifications() -> int:
     """Beat, every minute: hand the ids of due outbox rows to the workers.
 
+    The ids go out in chunks of OUTBOX_SEND_CHUNK: a worker sends a chunk over
+    one SMTP connection, with one claim and one read for all of it.
     If the broker goes away mid-way, the ids not yet published are released
     at once so the next scan after Redis returns picks them up. A full batch
     (OUTBOX_DISPATCH_BATCH) queues the next scan at once, so a burst of due
     rows does not wait a minute per batch.
     """
     batch = settings.OUTBOX_DISPATCH_BATCH
+    chunk = max(1, settings.OUTBOX_SEND_CHUNK)
     ids = services.notifications_claim_due(limit=batch)
-    for index, notification_id in enumerate(ids):
+    for start in range(0, len(ids), chunk):
         try:
-            send_notification.delay(notification_id=notification_id)
+            send_notifications.delay(notification_ids=ids[start : start + chunk])
         except OperationalError:
-            services.notifications_release(notification_ids=ids[index:])
-            logger.warning("broker unavailable; released %d ids", len(ids) - index)
-            return index
+            services.notifications_release(notification_ids=ids[start:])
+            logger.warning("broker unavailable; released %d ids", len(ids) - start)
+            return start
     if ids:
         logger.info("dispatched %d notifications", len(ids))
     if ids and len(ids) == batch:
@@ -41,3 +44,8 @@ def dispatch_due_notifications() -> int:
 @shared_task(name="core.send_notification", ignore_result=True)
 def send_notification(*, notification_id: int) -> None:
     services.notification_send(notification_id=notification_id)
+
+
+@shared_task(name="core.send_notifications", ignore_result=True)
+def send_notifications(*, notification_ids: list[int]) -> None:
+    services.notifications_send(notification_ids=notification_ids)

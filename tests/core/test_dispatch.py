@@ -38,3 +38,19 @@ def test_partial_batch_leaves_later_rows_to_the_next_beat(settings, eager_tasks)
     assert tasks.dispatch_due_notifications() == 3
     assert len(mail.outbox) == 3
     assert tasks.dispatch_due_notifications() == 0
+
+
+def test_ids_go_to_the_workers_in_chunks(settings, eager_tasks, monkeypatch):
+    settings.OUTBOX_SEND_CHUNK = 2
+    chunks = []
+    real = services.notifications_send
+
+    def spy(*, notification_ids):
+        chunks.append(list(notification_ids))
+        return real(notification_ids=notification_ids)
+
+    monkeypatch.setattr(services, "notifications_send", spy)
+    _due(5)
+    assert tasks.dispatch_due_notifications() == 5
+    assert [len(c) for c in chunks] == [2, 2, 1]
+    assert len(mail.outbox) == 5

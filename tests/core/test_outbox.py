@@ -130,6 +130,12 @@ class _FailingBackend:
     def __init__(self, *args, **kwargs):
         pass
 
+    def open(self):
+        raise self.error
+
+    def close(self):
+        pass
+
     def send_messages(self, messages):
         raise self.error
 
@@ -177,3 +183,103 @@ def test_task_arguments_carry_ids_only(user):
     signature = tasks.send_notification.s(notification_id=notification.pk)
     assert signature.kwargs == {"notification_id": notification.pk}
     assert signature.args == ()
+
+
+class _CountingBackend:
+    """Django's in-memory backend that also counts connections opened, and
+    refuses the recipients in ``refuse`` (transient) for a chosen test."""
+
+    opened = 0
+    refuse: set[str] = set()
+
+    def __init__(self, *args, **kwargs):
+        self.is_open = False
+
+    def open(self):
+        if self.is_open:
+            return False
+        type(self).opened += 1
+        self.is_open = True
+        return True
+
+    def close(self):
+        self.is_open = False
+
+    def send_messages(self, messages):
+        created = self.open()
+        try:
+            for message in messages:
+                if set(message.to) & self.refuse:
+                    raise smtplib.SMTPServerDisconnected("gone")
+                mail.outbox.append(message)
+            return len(messages)
+        finally:
+            if created:
+                self.close()
+
+
+@pytest.fixture
+def counting_smtp(settings):
+    settings.EMAIL_BACKEND = "tests.core.test_outbox._CountingBackend"
+    _CountingBackend.opened = 0
+    _CountingBackend.refuse = set()
+    return _CountingBackend
+
+
+def test_batch_sends_each_message_once_over_one_connection(db, counting_smtp):
+    users = UserFactory.create_batch(5)
+    ids = [_welcome(u).pk for u in users]
+    sent = services.notifications_send(notification_ids=ids)
+    assert [n.status for n in sent] == [Notification.Status.SENT] * 5
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)
+    assert counting_smtp.opened == 1
+    # A second hand-out of the same ids (a re-queued task) sends nothing.
+    assert services.notifications_send(notification_ids=ids) == []
+    assert len(mail.outbox) == 5
+
+
+def test_batch_skips_rows_not_due_or_not_pending(db, counting_smtp):
+    due, later, cancelled = UserFactory.create_batch(3)
+    ids = [
+        _welcome(due).pk,
+        _welcome(later, due_at=timezone.now() + timedelta(hours=1)).pk,
+        _welcome(cancelled).pk,
+    ]
+    Notification.objects.filter(pk=ids[2]).update(status=Notification.Status.CANCELLED)
+    sent = services.notifications_send(notification_ids=ids)
+    assert [n.pk for n in sent] == [ids[0]]
+    assert [m.to[0] for m in mail.outbox] == [due.email]
+    assert Notification.objects.get(pk=ids[1]).status == Notification.Status.PENDING
+
+
+def test_batch_transient_error_backs_off_that_message_only(db, counting_smtp):
+    first, refused, last = UserFactory.create_batch(3)
+    counting_smtp.refuse = {refused.email}
+    ids = [_welcome(u).pk for u in (first, refused, last)]
+    services.notifications_send(notification_ids=ids)
+    statuses = dict(Notification.objects.values_list("recipient_id", "status"))
+    assert statuses[first.pk] == Notification.Status.SENT
+    assert statuses[last.pk] == Notification.Status.SENT
+    assert statuses[refused.pk] == Notification.Status.PENDING
+    retry = Notification.objects.get(recipient=refused)
+    assert (
+        retry.due_at > timezone.now() and "SMTPServerDisconnected" in retry.last_error
+    )
+    # The broken connection was closed and a new one opened for the last message.
+    assert counting_smtp.opened == 2
+
+
+def test_batch_with_smtp_down_backs_off_every_message(db, failing_smtp):
+    failing_smtp.error = smtplib.SMTPServerDisconnected("gone")
+    ids = [_welcome(u).pk for u in UserFactory.create_batch(2)]
+    services.notifications_send(notification_ids=ids)
+    assert set(Notification.objects.values_list("status", flat=True)) == {
+        Notification.Status.PENDING
+    }
+    assert mail.outbox == []
+
+
+def test_batch_task_arguments_carry_ids_only(user):
+    notification = _welcome(user)
+    signature = tasks.send_notifications.s(notification_ids=[notification.pk])
+    assert signature.kwargs == {"notification_ids": [notification.pk]}

@@ -232,10 +232,16 @@ def test_story_only_for_own_club():
 def test_turn_a_conversation_into_a_story_draft(client, owner, person):
     entry = _entry(person, owner, date.today(), 2, 4)
     client.force_login(owner)
-    page = client.get(reverse("members:story-list") + f"?from_entry={entry.pk}",
-                      HTTP_ACCEPT_LANGUAGE="en")
+    page = client.get(
+        reverse("members:story-list") + f"?from_entry={entry.pk}",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert "moved from 2 to 4" in page.text
     assert "Pavel" not in page.text  # the private notes are not copied
     client.force_login(MemberFactory())
-    assert client.get(reverse("members:story-list")
-                      + f"?from_entry={entry.pk}").status_code == 404
+    assert (
+        client.get(
+            reverse("members:story-list") + f"?from_entry={entry.pk}"
+        ).status_code
+        == 404
+    )

@@ -449,8 +449,9 @@ def test_export_includes_clubs_registrations_and_trainings():
     member = MemberFactory()
     club = ClubFactory(name="Export club")
     join(club, member)
-    registration_register(event=EventFactory(club=club, title="Export meeting"),
-                          member=member)
+    registration_register(
+        event=EventFactory(club=club, title="Export meeting"), member=member
+    )
     data = services.user_export_data(user=member)
     assert data["club_memberships"][0]["club"] == "Export club"
     assert data["registrations"][0]["event"] == "Export meeting"
