@@ -8,7 +8,7 @@ class MembersConfig(AppConfig):
         from allauth.mfa import signals as mfa
 
         # notifications: imported for its registrations.
-        from . import notifications, services  # noqa: F401
+        from . import notifications, selectors, services  # noqa: F401
 
         # allauth offers signals only: a change of two-factor authentication
         # ends every other session of the account (as a password change does).
@@ -17,6 +17,31 @@ class MembersConfig(AppConfig):
             services.user_sessions_end_others(
                 user=user, keep_session_key=getattr(session, "session_key", None)
             )
+
+        # The navigation's pending-vouch badge is cached per voucher
+        # (selectors.pending_vouch_count): any change to a vouch or to the
+        # status of the application behind it drops the vouchers' counts.
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import Application, Vouch
+
+        def vouch_changed(sender, instance, **kwargs):
+            selectors.pending_vouch_count_forget(user_ids=[instance.voucher_id])
+
+        def application_changed(sender, instance, **kwargs):
+            selectors.pending_vouch_count_forget(
+                user_ids=Vouch.objects.filter(application_id=instance.pk).values_list(
+                    "voucher_id", flat=True
+                )
+            )
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                vouch_changed, sender=Vouch, dispatch_uid="members.vouch_nav"
+            )
+        post_save.connect(
+            application_changed, sender=Application, dispatch_uid="members.app_nav"
+        )
 
         for signal in (
             mfa.authenticator_added,

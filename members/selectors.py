@@ -2,6 +2,8 @@
 
 from datetime import datetime, time
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -117,12 +119,34 @@ def vouch_requests(*, user: User) -> QuerySet[Vouch]:
     )
 
 
+PENDING_VOUCHES_KEY = "nav:pending-vouches:{}"
+PENDING_VOUCHES_SECONDS = 300
+
+
 def pending_vouch_count(*, user: User) -> int:
-    return Vouch.objects.filter(
-        voucher=user,
-        status=Vouch.Status.REQUESTED,
-        application__status__in=Application.OPEN_STATUSES,
-    ).count()
+    """The badge in every signed-in member's navigation. Kept in the cache
+    (a count, no names), dropped whenever one of the user's vouches or the
+    application behind it changes (members/apps.py), so it is never stale."""
+    key = PENDING_VOUCHES_KEY.format(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Vouch.objects.filter(
+            voucher=user,
+            status=Vouch.Status.REQUESTED,
+            application__status__in=Application.OPEN_STATUSES,
+        ).count()
+        cache.set(key, count, PENDING_VOUCHES_SECONDS)
+    return count
+
+
+def pending_vouch_count_forget(*, user_ids) -> None:
+    """Drop the cached badge counts now and again when the transaction
+    commits (a request reading in between would cache the old count)."""
+    keys = [PENDING_VOUCHES_KEY.format(pk) for pk in set(user_ids)]
+    if not keys:
+        return
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def role_assignments() -> QuerySet[RoleAssignment]:

@@ -15,6 +15,7 @@ from core.audit import audit_record
 from core.exceptions import DomainError
 from core.services import notification_enqueue, notifications_cancel
 
+from . import selectors
 from .models import Application, Decision, Role, RoleAssignment, User, Vouch
 
 logger = logging.getLogger(__name__)
@@ -287,6 +288,8 @@ def vouch_respond(*, vouch: Vouch, voucher: User, confirm: bool, comment: str) -
         )
         if updated != 1:
             raise DomainError(_("This request has already been answered or closed."))
+        # update() sends no post_save: drop the voucher's cached badge here.
+        selectors.pending_vouch_count_forget(user_ids=[voucher.pk])
         audit_record(
             actor=voucher,
             action="vouch.confirmed" if confirm else "vouch.declined",

@@ -199,6 +199,28 @@ def test_vouch_confirm_then_second_answer_refused():
         services.vouch_respond(vouch=vouch, voucher=voucher, confirm=False, comment="")
 
 
+def test_cached_vouch_badge_follows_every_change(django_assert_num_queries):
+    from members.selectors import pending_vouch_count
+
+    voucher, other = MemberFactory(), MemberFactory()
+    assert pending_vouch_count(user=voucher) == 0
+    with django_assert_num_queries(0):  # from the cache
+        assert pending_vouch_count(user=voucher) == 0
+    first = _submit(UserFactory(), [voucher.display_name])
+    second = _submit(UserFactory(), [voucher.display_name, other.display_name])
+    assert pending_vouch_count(user=voucher) == 2
+    assert pending_vouch_count(user=other) == 1
+    services.vouch_respond(
+        vouch=first.vouches.get(), voucher=voucher, confirm=True, comment=""
+    )
+    assert pending_vouch_count(user=voucher) == 1
+    services.application_decide(
+        application_id=second.pk, vetter=make_vetter(), kind="reject", reason="x"
+    )
+    assert pending_vouch_count(user=voucher) == 0
+    assert pending_vouch_count(user=other) == 0
+
+
 def test_vouch_on_closed_application_refused():
     voucher = MemberFactory()
     application = _submit(UserFactory(), [voucher.display_name])
