@@ -21,6 +21,28 @@ def my_registration(*, event: Event, user) -> Registration | None:
     )
 
 
+# What the home page shows of each event (title, link, time, club): the lists
+# load these columns only, not the descriptions and every setting of each
+# event and club. tests/test_query_budget.py fails if the page needs another.
+HOME_EVENT_FIELDS = (
+    "title",
+    "format",
+    "starts_at",
+    "ends_at",
+    "status",
+    "club_id",
+    "club__name",
+    "club__slug",
+    "club__timezone",
+)
+HOME_REGISTRATION_FIELDS = (
+    "status",
+    "queued_at",
+    "event_id",
+    *(f"event__{field}" for field in HOME_EVENT_FIELDS),
+)
+
+
 def member_home(*, user) -> dict:
     """Next events (with waitlist positions) and clubs, in a fixed number of queries."""
     registrations = list(
@@ -31,6 +53,7 @@ def member_home(*, user) -> dict:
             event__status=Event.Status.SCHEDULED,
         )
         .select_related("event__club")
+        .only(*HOME_REGISTRATION_FIELDS)
         .order_by("event__starts_at")[:20]
     )
     waitlisted = [
@@ -54,6 +77,7 @@ def member_home(*, user) -> dict:
     memberships = list(
         ClubMembership.objects.filter(user=user)
         .select_related("club")
+        .only("status", "club_id", "club__name", "club__slug")
         .order_by("club__name")
     )
     club_ids = [
@@ -67,7 +91,8 @@ def member_home(*, user) -> dict:
             registrations__member=user,
             registrations__status__in=["confirmed", "waitlisted"],
         )
-        .select_related("club")[:5]
+        .select_related("club")
+        .only(*HOME_EVENT_FIELDS)[:5]
     )
     from clubs.access import organized_club_ids
 

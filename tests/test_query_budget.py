@@ -176,3 +176,20 @@ def test_event_visibility_does_not_join_every_club_member():
     assert list(visible.filter(pk=event.pk)) == [event]
     outsider = join(ClubFactory(), MemberFactory())
     assert not Event.objects.visible_to(outsider).filter(pk=event.pk).exists()
+
+
+def test_home_query_count_is_flat_with_1_and_10_meetings(client, world):
+    # The home page loads only some columns of each event and club: a column
+    # the template needs but the query left out would cost a query per row.
+    few = join(world["club"], MemberFactory())
+    services.registration_register(event=world["event"], member=few)
+    counts = []
+    for member, expected in ((few, 1), (world["member"], 10)):
+        client.force_login(member)
+        pending_vouch_count(user=member)  # the navigation's badge, cached on its own
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/")
+        assert len(response.context["home"]["registrations"]) == expected
+        assert b"Waiting list: number" in response.content
+        counts.append(len(captured))
+    assert counts[0] == counts[1], counts

@@ -3,7 +3,9 @@
 from zoneinfo import ZoneInfo
 
 from django import template
-from django.utils import formats, timezone
+from django.utils import dateformat, formats, timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -26,6 +28,36 @@ def local_time(value, zone: str | None = None):
         return ""
     tz = ZoneInfo(zone) if zone else timezone.get_current_timezone()
     return f"{timezone.localtime(value, tz):%H:%M}"
+
+
+@register.simple_tag
+def event_when(event):
+    """When an event takes place, for lists and pages: in the club's zone for
+    meetings in a place; in the viewer's zone for online ones, with the club's
+    time added when the zones differ. A tag rather than an included template:
+    lists render it once per row, and this is the cost of one function call."""
+    iso = dateformat.format(timezone.localtime(event.starts_at), "c")
+    club_zone = event.club.timezone
+    if event.format != "online":
+        return format_html(
+            '<time datetime="{}">{}–{}</time>',
+            iso,
+            local_dt(event.starts_at, club_zone),
+            local_time(event.ends_at, club_zone),
+        )
+    html = format_html(
+        '<time datetime="{}">{}–{}</time>',
+        iso,
+        local_dt(event.starts_at),
+        local_time(event.ends_at),
+    )
+    if timezone.get_current_timezone_name() != club_zone:
+        club_time = gettext("%(t)s in %(zone)s, the club's time") % {
+            "t": local_time(event.starts_at, club_zone),
+            "zone": club_zone,
+        }
+        html += format_html(' <span class="text-body-secondary">({})</span>', club_time)
+    return html
 
 
 @register.inclusion_tag("_bar_chart.html")

@@ -10,6 +10,7 @@ from clubs.models import ClubMembership
 from core.models import AuditEntry
 from events import services
 from events.models import Event, Registration
+from members.selectors import pending_vouch_count
 from tests.factories import (
     ClubFactory,
     EventFactory,
@@ -25,6 +26,9 @@ pytestmark = pytest.mark.django_db
 
 def _login(client, user):
     client.force_login(user)
+    # The navigation's badge is cached per user: warm it, so that query
+    # counts compare the pages, not a cold cache with a warm one.
+    pending_vouch_count(user=user)
     return client
 
 
