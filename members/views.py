@@ -202,13 +202,15 @@ def vetting_queue(request):
     state = request.GET.get("state", "new")
     if state not in selectors.QUEUE_STATES:
         state = "new"
-    page = Paginator(selectors.vetting_queue(state=state), 50).get_page(
-        request.GET.get("page")
-    )
+    counts = selectors.vetting_queue_counts()
+    paginator = Paginator(selectors.vetting_queue(state=state), 50)
+    # The tab counts already hold this state's total: no second COUNT query.
+    paginator.count = counts[state]
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "members/vetting_queue.html",
-        {"state": state, "page_obj": page, "counts": selectors.vetting_queue_counts()},
+        {"state": state, "page_obj": page, "counts": counts},
     )
 
 
