@@ -2,6 +2,7 @@
 
 import logging
 import smtplib
+import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -210,11 +211,37 @@ def notifications_send(*, notification_ids: list[int]) -> list[Notification]:
         except (smtplib.SMTPException, OSError) as exc:
             # Each message then tries on its own and backs off as usual.
             logger.info("SMTP open failed: %s", type(exc).__name__)
-        for notification in notifications:
-            _deliver(notification, connection=connection)
+        # Rows left in 'sending' longer than OUTBOX_STALE_CLAIM_SECONDS go back
+        # to the queue for another worker: stop well before that (a slow or
+        # silent SMTP server) and hand the rest back, never racing that retry.
+        deadline = time.monotonic() + settings.OUTBOX_STALE_CLAIM_SECONDS / 2
+        for index, notification in enumerate(notifications):
+            if time.monotonic() > deadline:
+                _release_claims([n.pk for n in notifications[index:]])
+                logger.warning(
+                    "notifications: chunk out of time, %d handed back",
+                    len(notifications) - index,
+                )
+                break
+            try:
+                _deliver(notification, connection=connection)
+            except Exception as exc:  # noqa: BLE001 - one bad message must not hold the chunk
+                logger.exception("notification %s: unexpected error", notification.pk)
+                _back_off(notification, reason=type(exc).__name__, permanent=False)
     finally:
         _close_quietly(connection)
     return notifications
+
+
+def _release_claims(notification_ids: list[int]) -> None:
+    """Claimed rows not tried at all: pending again, the attempt not counted."""
+    Notification.objects.filter(
+        id__in=notification_ids, status=Notification.Status.SENDING
+    ).update(
+        status=Notification.Status.PENDING,
+        queued_at=None,
+        attempts=F("attempts") - 1,
+    )
 
 
 def _close_quietly(connection) -> None:
@@ -223,6 +250,27 @@ def _close_quietly(connection) -> None:
     except (smtplib.SMTPException, OSError) as exc:
         # The messages are marked already; a failed QUIT changes nothing.
         logger.info("SMTP close failed: %s", type(exc).__name__)
+
+
+def _back_off(notification: Notification, *, reason: str, permanent: bool) -> None:
+    """A claimed message that could not be sent: failed for good (permanent,
+    or out of attempts), else pending again after an exponential backoff."""
+    notification_id = notification.pk
+    reason = reason[:300]
+    if permanent or notification.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        _mark(notification_id, status=Notification.Status.FAILED, last_error=reason)
+        logger.warning("notification %s failed: %s", notification_id, reason)
+    else:
+        backoff = timedelta(minutes=2 ** (notification.attempts - 1))
+        _mark(
+            notification_id,
+            status=Notification.Status.PENDING,
+            due_at=timezone.now() + backoff,
+            queued_at=None,
+            last_error=reason,
+        )
+        logger.info("notification %s: transient error, retry later", notification_id)
+    notification.refresh_from_db()
 
 
 def _deliver(notification: Notification, *, connection) -> None:
@@ -264,23 +312,8 @@ def _deliver(notification: Notification, *, connection) -> None:
             # The shared connection may be broken: the next message opens a
             # new one (the backend reconnects once its connection is closed).
             _close_quietly(connection)
-        reason = f"{type(exc).__name__}: {getattr(exc, 'smtp_code', '')}"[:300]
-        if _is_permanent(exc) or notification.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-            _mark(notification_id, status=Notification.Status.FAILED, last_error=reason)
-            logger.warning("notification %s failed: %s", notification_id, reason)
-        else:
-            backoff = timedelta(minutes=2 ** (notification.attempts - 1))
-            _mark(
-                notification_id,
-                status=Notification.Status.PENDING,
-                due_at=timezone.now() + backoff,
-                queued_at=None,
-                last_error=reason,
-            )
-            logger.info(
-                "notification %s: transient error, retry later", notification_id
-            )
-        notification.refresh_from_db()
+        reason = f"{type(exc).__name__}: {getattr(exc, 'smtp_code', '')}"
+        _back_off(notification, reason=reason, permanent=_is_permanent(exc))
         return
 
     sent = {

@@ -283,3 +283,41 @@ def test_batch_task_arguments_carry_ids_only(user):
     notification = _welcome(user)
     signature = tasks.send_notifications.s(notification_ids=[notification.pk])
     assert signature.kwargs == {"notification_ids": [notification.pk]}
+
+
+def test_batch_out_of_time_hands_the_rest_back_untried(
+    db, counting_smtp, settings, monkeypatch
+):
+    # Claims older than OUTBOX_STALE_CLAIM_SECONDS are retried by another
+    # worker: a chunk stops at half that and gives back what it did not try.
+    settings.OUTBOX_STALE_CLAIM_SECONDS = 100
+    clock = iter([0.0, 10.0, 60.0])  # deadline at 50; first message at 10, next at 60
+    monkeypatch.setattr(services.time, "monotonic", lambda: next(clock))
+    users = UserFactory.create_batch(3)
+    ids = [_welcome(u).pk for u in users]
+    services.notifications_send(notification_ids=ids)
+    assert [m.to[0] for m in mail.outbox] == [users[0].email]
+    rest = Notification.objects.filter(pk__in=ids[1:])
+    assert {(n.status, n.attempts, n.queued_at) for n in rest} == {
+        (Notification.Status.PENDING, 0, None)
+    }
+
+
+def test_batch_unexpected_error_in_one_message_does_not_stop_the_others(
+    db, counting_smtp, monkeypatch
+):
+    first, broken, last = UserFactory.create_batch(3)
+    real = services.render_email
+
+    def render(template, context, **kwargs):
+        if context["recipient"].pk == broken.pk:
+            raise ValueError("a template bug")
+        return real(template, context, **kwargs)
+
+    monkeypatch.setattr(services, "render_email", render)
+    ids = [_welcome(u).pk for u in (first, broken, last)]
+    services.notifications_send(notification_ids=ids)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([first.email, last.email])
+    retry = Notification.objects.get(recipient=broken)
+    assert retry.status == Notification.Status.PENDING
+    assert retry.due_at > timezone.now() and retry.last_error == "ValueError"
