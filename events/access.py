@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from clubs.access import is_organizer
+from clubs.access import is_club_member, is_organizer
 
 from .models import Eligibility, Event, Registration
 
@@ -32,7 +32,6 @@ def can_see(user, event: Event) -> bool:
     checked in order of cost: most events need no query at all or one EXISTS,
     where the queryset builds four subqueries on every page view.
     """
-    from clubs.models import ClubMembership
     from members.access import has_role
     from members.models import Role
 
@@ -43,12 +42,7 @@ def can_see(user, event: Event) -> bool:
     # Organizers of the club, and admins (who organize every club).
     if has_role(user, Role.ORGANIZER, club_id=event.club_id):
         return True
-    if (
-        event.eligibility != Eligibility.PROGRAMME
-        and ClubMembership.objects.filter(
-            club_id=event.club_id, user=user, status=ClubMembership.Status.ACTIVE
-        ).exists()
-    ):
+    if event.eligibility != Eligibility.PROGRAMME and is_club_member(user, event.club):
         return True
     if event.programme_id is None:
         return False

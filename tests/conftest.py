@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 
 from tests.factories import UserFactory
+from tests.private_redis import private_redis  # noqa: F401 - a fixture for every test
 
 
 def _clear_own_cache_keys():

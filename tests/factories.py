@@ -161,3 +161,14 @@ def training_session(programme, *, days=5, **kwargs):
         starts_at=timezone.now() + timedelta(days=days),
         **kwargs,
     )
+
+
+def sign_in(client, user):
+    """``client.force_login`` with the navigation's pending-vouch badge (cached
+    per user) already warm, so that query counts compare pages, not a cold
+    cache with a warm one."""
+    from members.selectors import pending_vouch_count
+
+    client.force_login(user)
+    pending_vouch_count(user=user)
+    return client

@@ -10,7 +10,6 @@ from clubs.models import ClubMembership
 from core.models import AuditEntry
 from events import services
 from events.models import Event, Registration
-from members.selectors import pending_vouch_count
 from tests.factories import (
     ClubFactory,
     EventFactory,
@@ -19,17 +18,13 @@ from tests.factories import (
     join,
     make_admin,
     make_organizer,
+    sign_in,
 )
 
 pytestmark = pytest.mark.django_db
 
 
-def _login(client, user):
-    client.force_login(user)
-    # The navigation's badge is cached per user: warm it, so that query
-    # counts compare the pages, not a cold cache with a warm one.
-    pending_vouch_count(user=user)
-    return client
+_login = sign_in
 
 
 def _flat(client, url, make_items, counts=(1, 10)):

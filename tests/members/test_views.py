@@ -14,6 +14,7 @@ from tests.factories import (
     give_role,
     make_admin,
     make_vetter,
+    sign_in,
 )
 
 pytestmark = pytest.mark.django_db
@@ -29,12 +30,7 @@ FORM = {
 }
 
 
-def _login(client, user):
-    client.force_login(user)
-    # The navigation's badge is cached per user: warm it, so that query
-    # counts compare the pages, not a cold cache with a warm one.
-    pending_vouch_count(user=user)
-    return client
+_login = sign_in
 
 
 # --- Applicant ----------

@@ -2,9 +2,7 @@
 Celery workers and beats started as subprocesses against the test database."""
 
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,77 +12,17 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from config.celery import app as celery_app
 from core.models import Notification
 from events.models import Registration
 from members.models import User
 from tests.factories import ClubFactory, EventFactory
+from tests.private_redis import (  # noqa: F401 - re-exported for the batteries
+    PrivateRedis,
+    free_port,
+    reset_broker_connections,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def reset_broker_connections():
-    # Drop pooled connections so the next publish dials the broker afresh.
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
-class PrivateRedis:
-    """A redis-server of the test's own, on a free port: it may be stopped,
-    restarted and flushed without touching the shared one on 6379."""
-
-    def __init__(self, directory):
-        self.port = free_port()
-        self.dir = directory
-        self.proc = None
-
-    @property
-    def url(self):
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self):
-        server = shutil.which("redis-server")
-        if server is None:
-            raise RuntimeError(
-                "redis-server is required (apt-get install -y redis-server)"
-            )
-        self.proc = subprocess.Popen(
-            [
-                server,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.dir),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self):
-        if self.proc:
-            self.proc.terminate()
-            self.proc.wait(timeout=10)
-            self.proc = None
 
 
 def database_url() -> str:

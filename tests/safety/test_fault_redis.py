@@ -22,33 +22,12 @@ from core.models import Notification
 from tests.factories import ClubFactory, EventFactory, MemberFactory, join
 
 from .conftest import report
-from .faults import PrivateRedis, reset_broker_connections, wait_until
+from .faults import reset_broker_connections, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 OUTAGE_SECONDS = float(os.environ.get("SAFETY_REDIS_OUTAGE_SECONDS", "60"))
 SLOWEST_REQUEST = 2.0  # seconds; the cache and broker time out in 0.2 s
-
-
-@pytest.fixture
-def private_redis(tmp_path, settings):
-    redis_server = PrivateRedis(tmp_path)
-    redis_server.start()
-    old = celery_app.conf.broker_url
-    celery_app.conf.broker_url = redis_server.url
-    reset_broker_connections()
-    settings.REDIS_URL = redis_server.url
-    settings.CACHES = {
-        "default": {
-            **settings.CACHES["default"],
-            "LOCATION": redis_server.url,
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }
-    yield redis_server
-    redis_server.stop()
-    celery_app.conf.broker_url = old
-    reset_broker_connections()
 
 
 def _sign_up_and_confirm(client, n):

@@ -6,7 +6,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from members.selectors import pending_vouch_count
 from tests.factories import (
     ClubFactory,
     MemberFactory,
@@ -14,6 +13,7 @@ from tests.factories import (
     UserFactory,
     make_admin,
     make_trainer,
+    sign_in,
     training_session,
 )
 from trainings import services
@@ -23,12 +23,7 @@ pytestmark = pytest.mark.django_db
 APPLY = {"motivation": "m", "hours_per_week": "4", "experience": "e", "audience": "a"}
 
 
-def _login(client, user):
-    client.force_login(user)
-    # The navigation's badge is cached per user: warm it, so that query
-    # counts compare the pages, not a cold cache with a warm one.
-    pending_vouch_count(user=user)
-    return client
+_login = sign_in
 
 
 @pytest.fixture
