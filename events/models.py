@@ -5,9 +5,9 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.links import reverse_pk
 from members.models import LANGUAGE_OPTIONS
 
 from .querysets import EventQuerySet
@@ -145,7 +145,7 @@ class Event(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("events:event-detail", args=[self.pk])
+        return reverse_pk("events:event-detail", self.pk)
 
     @property
     def is_cancelled(self) -> bool:

@@ -165,17 +165,32 @@ def club_public_events(*, club: Club) -> QuerySet[Event]:
     )
 
 
+# What the organizer dashboard shows of each event (templates/clubs/
+# club_dashboard.html): not the descriptions, summaries and settings.
+DASHBOARD_EVENT_FIELDS = (
+    "title",
+    "format",
+    "starts_at",
+    "ends_at",
+    "status",
+    "capacity",
+    "club_id",
+    "club__timezone",
+)
+
+
 def organizer_dashboard(*, club: Club) -> dict:
     upcoming = list(
         Event.objects.filter(club=club)
         .upcoming()
         .select_related("club")
+        .only(*DASHBOARD_EVENT_FIELDS)
         .with_seat_counts()[:20]
     )
     recent = list(
         Event.objects.filter(club=club, status=Event.Status.SCHEDULED)
         .past()
-        .select_related("club")
+        .only("title", "starts_at")
         .annotate(
             attended=registration_count(attendance="attended"),
             no_show=registration_count(attendance="no_show"),

@@ -43,6 +43,15 @@ class MembersConfig(AppConfig):
             application_changed, sender=Application, dispatch_uid="members.app_nav"
         )
 
+        # The vetting queue's tab counts (selectors.vetting_queue_counts).
+        def queue_changed(sender, instance, **kwargs):
+            selectors.vetting_queue_counts_forget()
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                queue_changed, sender=Application, dispatch_uid="members.queue_counts"
+            )
+
         for signal in (
             mfa.authenticator_added,
             mfa.authenticator_removed,

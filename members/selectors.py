@@ -20,15 +20,32 @@ QUEUE_STATES = {
 }
 
 
+QUEUE_COUNTS_KEY = "vetting:queue-counts"
+QUEUE_COUNTS_SECONDS = 300
+
+
 def vetting_queue_counts() -> dict[str, int]:
-    """Applications per queue state, in one query."""
+    """Applications per queue state: counted in one query over every
+    application, then kept in the cache (four numbers, no names) until an
+    application is created, changes or is deleted (members/apps.py)."""
+    cached = cache.get(QUEUE_COUNTS_KEY)
+    if cached is not None:
+        return cached
     counts = dict(
         Application.objects.values_list("status").annotate(n=Count("id")).order_by()
     )
-    return {
+    result = {
         state: sum(counts.get(status, 0) for status in statuses)
         for state, statuses in QUEUE_STATES.items()
     }
+    cache.set(QUEUE_COUNTS_KEY, result, QUEUE_COUNTS_SECONDS)
+    return result
+
+
+def vetting_queue_counts_forget() -> None:
+    """Now and again at commit, as pending_vouch_count_forget does."""
+    cache.delete(QUEUE_COUNTS_KEY)
+    transaction.on_commit(lambda: cache.delete(QUEUE_COUNTS_KEY))
 
 
 def vetting_queue(*, state: str) -> QuerySet[Application]:

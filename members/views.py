@@ -207,6 +207,11 @@ def vetting_queue(request):
     # The tab counts already hold this state's total: no second COUNT query.
     paginator.count = counts[state]
     page = paginator.get_page(request.GET.get("page"))
+    # One label lookup per row instead of get_status_display(), which rebuilds
+    # (and hashes) the field's choices on every call.
+    labels = dict(Application.Status.choices)
+    for application in page.object_list:
+        application.status_label = labels.get(application.status, application.status)
     return render(
         request,
         "members/vetting_queue.html",

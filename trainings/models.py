@@ -2,9 +2,9 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.links import reverse_pk
 from members.models import LANGUAGE_OPTIONS
 
 
@@ -59,7 +59,7 @@ class Programme(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("trainings:programme-detail", args=[self.pk])
+        return reverse_pk("trainings:programme-detail", self.pk)
 
 
 class TrainingApplication(models.Model):
@@ -276,4 +276,4 @@ class Resource(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("trainings:resource-detail", args=[self.pk])
+        return reverse_pk("trainings:resource-detail", self.pk)

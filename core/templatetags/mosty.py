@@ -7,7 +7,15 @@ from django.utils import dateformat, formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
+from core.links import reverse_pk
+
 register = template.Library()
+
+
+@register.simple_tag
+def pk_url(name, pk):
+    """``{% url name pk %}`` for rows of a list: see core.links.reverse_pk."""
+    return reverse_pk(name, pk)
 
 
 @register.filter

@@ -221,6 +221,23 @@ def test_cached_vouch_badge_follows_every_change(django_assert_num_queries):
     assert pending_vouch_count(user=other) == 0
 
 
+def test_cached_vetting_queue_counts_follow_every_change(django_assert_num_queries):
+    from members.selectors import vetting_queue_counts
+
+    assert vetting_queue_counts() == {"new": 0, "info": 0, "further": 0, "decided": 0}
+    with django_assert_num_queries(0):  # from the cache
+        vetting_queue_counts()
+    applicant = UserFactory()
+    application = _submit(applicant)
+    assert vetting_queue_counts()["new"] == 1
+    services.application_decide(
+        application_id=application.pk, vetter=make_vetter(), kind="reject", reason="x"
+    )
+    assert vetting_queue_counts() == {"new": 0, "info": 0, "further": 0, "decided": 1}
+    services.user_delete(user=applicant)
+    assert vetting_queue_counts()["decided"] == 0
+
+
 def test_vouch_on_closed_application_refused():
     voucher = MemberFactory()
     application = _submit(UserFactory(), [voucher.display_name])
