@@ -26,12 +26,20 @@ def organized_club_ids(user) -> set[int]:
 
 
 def is_club_member(user, club: Club) -> bool:
-    return (
-        user.is_authenticated
-        and ClubMembership.objects.filter(
-            club=club, user=user, status=ClubMembership.Status.ACTIVE
+    return is_member_of(user, club_id=club.pk)
+
+
+def is_member_of(user, *, club_id: int) -> bool:
+    """An active member of the club. Asked once per club and request object:
+    an event page asks it to show the event and again to offer registration."""
+    if not user.is_authenticated:
+        return False
+    known = user.__dict__.setdefault("_mosty_club_member", {})
+    if club_id not in known:
+        known[club_id] = ClubMembership.objects.filter(
+            club_id=club_id, user=user, status=ClubMembership.Status.ACTIVE
         ).exists()
-    )
+    return known[club_id]
 
 
 def get_club_for_organizer(user, slug: str) -> Club:

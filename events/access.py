@@ -7,19 +7,22 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from clubs.access import is_club_member, is_organizer
+from clubs.access import is_member_of, is_organizer
 
 from .models import Eligibility, Event, Registration
 
 
-def get_event_for_user(user, pk: int, *, write: bool = False) -> Event:
-    """An event the member may see; with write=True, one they organize."""
+def get_event_for_user(user, pk: int, *, write: bool = False, queryset=None) -> Event:
+    """An event the member may see; with write=True, one they organize.
+    ``queryset`` (of events) may add what the caller shows, such as counts."""
+    queryset = (queryset if queryset is not None else Event.objects).select_related(
+        "club"
+    )
+    event = get_object_or_404(queryset, pk=pk)
     if write:
-        event = get_object_or_404(Event.objects.select_related("club"), pk=pk)
         if not can_manage(user, event):
             raise Http404
         return event
-    event = get_object_or_404(Event.objects.select_related("club"), pk=pk)
     if not can_see(user, event):
         raise Http404
     return event
@@ -42,7 +45,9 @@ def can_see(user, event: Event) -> bool:
     # Organizers of the club, and admins (who organize every club).
     if has_role(user, Role.ORGANIZER, club_id=event.club_id):
         return True
-    if event.eligibility != Eligibility.PROGRAMME and is_club_member(user, event.club):
+    if event.eligibility != Eligibility.PROGRAMME and is_member_of(
+        user, club_id=event.club_id
+    ):
         return True
     if event.programme_id is None:
         return False

@@ -44,11 +44,13 @@ class EventQuerySet(QuerySet):
             | Q(club_id__in=organized)
         )
 
-    def with_seat_counts(self):
-        return self.annotate(
-            confirmed_count=registration_count(status="confirmed"),
-            waitlist_count=registration_count(status="waitlisted"),
-        )
+    def with_seat_counts(self, *, waitlist: bool = True):
+        queryset = self.annotate(confirmed_count=registration_count(status="confirmed"))
+        if waitlist:
+            queryset = queryset.annotate(
+                waitlist_count=registration_count(status="waitlisted")
+            )
+        return queryset
 
 
 def registration_count(**filters):

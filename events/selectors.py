@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from clubs.models import Club, ClubMembership
@@ -88,8 +88,18 @@ def member_home(*, user) -> dict:
         .upcoming()
         .filter(club_id__in=club_ids)
         .exclude(
-            registrations__member=user,
-            registrations__status__in=["confirmed", "waitlisted"],
+            # The member's own live registration: one NOT EXISTS, so that an
+            # event they cancelled is suggested again.
+            Exists(
+                Registration.objects.filter(
+                    event=OuterRef("pk"),
+                    member=user,
+                    status__in=[
+                        Registration.Status.CONFIRMED,
+                        Registration.Status.WAITLISTED,
+                    ],
+                )
+            )
         )
         .select_related("club")
         .only(*HOME_EVENT_FIELDS)[:5]

@@ -11,7 +11,8 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clubs.models import Club, ClubMembership
+from clubs.access import is_member_of
+from clubs.models import Club
 from core.audit import audit_record
 from core.exceptions import DomainError
 from core.services import (
@@ -435,9 +436,7 @@ def can_register(*, event: Event, member: User) -> bool:
                 member=member, status="accepted"
             ).exists()
         )
-    return ClubMembership.objects.filter(
-        club_id=event.club_id, user=member, status=ClubMembership.Status.ACTIVE
-    ).exists()
+    return is_member_of(member, club_id=event.club_id)
 
 
 def _lock_event(event_id: int) -> Event:

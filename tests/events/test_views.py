@@ -389,6 +389,41 @@ def test_member_home_shows_next_events_positions_and_clubs(client):
     assert "Berlin club" in page.text
 
 
+def test_event_page_asks_membership_once_and_counts_seats_with_the_event(client):
+    club = ClubFactory()
+    member = join(club, MemberFactory())
+    event = EventFactory(club=club, eligibility="club", capacity=3)
+    services.registration_register(event=event, member=join(club, MemberFactory()))
+    _login(client, member)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(event.get_absolute_url())
+    assert "1 of 3 taken" in page.text
+    assert 'action="{}"'.format(reverse("events:event-register", args=[event.pk])) in (
+        page.text
+    )
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert sum('FROM "clubs_clubmembership"' in q for q in sql) == 1
+    assert not any(q.startswith("SELECT COUNT(*)") for q in sql)
+
+
+def test_member_home_suggests_club_events_not_yet_registered_for(client):
+    from events.selectors import member_home
+
+    club = ClubFactory()
+    member = join(club, MemberFactory())
+    mine = EventFactory(club=club, title="Mine")
+    services.registration_register(event=mine, member=member)
+    # Cancelled: suggested again, though others are registered.
+    again = EventFactory(club=club, title="Again")
+    services.registration_register(event=again, member=join(club, MemberFactory()))
+    cancelled = services.registration_register(event=again, member=member)
+    services.registration_cancel(registration=cancelled, member=member)
+    fresh = EventFactory(club=club, title="Fresh")
+    EventFactory(title="Another club's")
+    suggested = {e.title for e in member_home(user=member)["suggestions"]}
+    assert suggested == {again.title, fresh.title}
+
+
 def test_member_home_query_count_is_flat(client):
     club = ClubFactory()
     member = join(club, MemberFactory())
