@@ -15,6 +15,7 @@ NAV_URL_NAMES = (
     "clubs:proposal-create",
     "clubs:proposal-list",
     "core:home",
+    "core:language-set",
     "core:notification-list",
     "members:account",
     "members:application",

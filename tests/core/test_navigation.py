@@ -32,3 +32,63 @@ def test_applicants_see_their_application(client):
     client.force_login(UserFactory())
     html = client.get(reverse("core:privacy")).content.decode()
     assert f'href="{reverse("members:application")}"' in html
+
+
+# The menu is rendered once per language and set of roles and kept in each
+# process (templates/_navbar.html, the "fragments" cache): it must never carry
+# one person's name or token to another, and must follow what it depends on.
+
+
+def test_cached_menu_carries_each_persons_own_name_and_token(client):
+    from tests.factories import MemberFactory
+
+    first = MemberFactory(display_name="Quiet Heron", language="en")
+    second = MemberFactory(display_name="Calm Otter", language="en")
+    client.force_login(first)
+    page = client.get(reverse("core:privacy")).content.decode()
+    assert "Quiet Heron" in page
+    client.force_login(second)
+    page = client.get(reverse("core:privacy")).content.decode()
+    assert "Calm Otter" in page and "Quiet Heron" not in page
+    # The sign-out form's token is masked anew on each page, never cached.
+    again = client.get(reverse("core:privacy")).content.decode()
+    assert _first_token(page) != _first_token(again)
+
+
+def _first_token(page: str) -> str:
+    import re
+
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def test_cached_menu_follows_language_roles_and_badge(client):
+    from members import services
+    from tests.factories import MemberFactory, give_role
+
+    member = MemberFactory(language="en")
+    client.force_login(member)
+    page = client.get(reverse("core:privacy")).content.decode()
+    assert "Vouch requests" in page and "Vetting" not in page
+    member.language = "ru"
+    member.save(update_fields=["language"])
+    page = client.get(reverse("core:privacy")).content.decode()
+    assert "Запросы поручительства" in page
+    give_role(member, "vetter")
+    page = client.get(reverse("core:privacy")).content.decode()
+    assert f'href="{reverse("members:vetting-queue")}"' in page
+    applicant = UserFactory()
+    services.application_submit(
+        applicant=applicant,
+        display_name=applicant.display_name,
+        data={
+            "country": "Georgia",
+            "city": "Tbilisi",
+            "languages": ["ru"],
+            "statement": "I condemn the war.",
+            "motivation": "Support.",
+            "heard_from": "Friend",
+        },
+        voucher_refs=[member.display_name],
+    )
+    page = client.get(reverse("core:privacy")).content.decode()
+    assert '<span class="badge text-bg-primary">1<span' in page
