@@ -34,7 +34,9 @@ def is_member_of(user, *, club_id: int) -> bool:
     an event page asks it to show the event and again to offer registration."""
     if not user.is_authenticated:
         return False
-    known = user.__dict__.setdefault("_mosty_club_member", {})
+    known = getattr(user, "_mosty_club_member", None)
+    if known is None:
+        known = user._mosty_club_member = {}
     if club_id not in known:
         known[club_id] = ClubMembership.objects.filter(
             club_id=club_id, user=user, status=ClubMembership.Status.ACTIVE

@@ -21,7 +21,10 @@ QUEUE_STATES = {
 
 
 QUEUE_COUNTS_KEY = "vetting:queue-counts"
-QUEUE_COUNTS_SECONDS = 300
+# Short: a request that counted just before a change and stored its count
+# just after the change dropped it would show the old tab counts (and page
+# the queue by them) until this runs out.
+QUEUE_COUNTS_SECONDS = 60
 
 
 def vetting_queue_counts() -> dict[str, int]:
