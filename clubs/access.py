@@ -44,6 +44,13 @@ def is_member_of(user, *, club_id: int) -> bool:
     return known[club_id]
 
 
+def forget_membership(user, *, club_id: int) -> None:
+    """After a membership of ``user`` changed: the next is_member_of asks again."""
+    known = getattr(user, "_mosty_club_member", None)
+    if known:
+        known.pop(club_id, None)
+
+
 def get_club_for_organizer(user, slug: str) -> Club:
     club = get_object_or_404(Club, slug=slug)
     if not is_organizer(user, club):

@@ -9,6 +9,7 @@ from core.exceptions import DomainError
 from core.services import notification_enqueue
 from members.models import Role, RoleAssignment, User
 
+from .access import forget_membership
 from .models import Club, ClubMembership
 
 
@@ -68,6 +69,7 @@ def club_join(*, club: Club, member: User) -> ClubMembership:
                     dedupe_key=f"club-join:{membership.pk}:{organizer_id}",
                     context_ids={"membership": membership.pk},
                 )
+    forget_membership(member, club_id=club.pk)
     return membership
 
 
@@ -77,6 +79,7 @@ def club_leave(*, club: Club, member: User) -> None:
         RoleAssignment.objects.filter(
             user=member, role=Role.ORGANIZER, club=club
         ).delete()
+    forget_membership(member, club_id=club.pk)
 
 
 def membership_decide(
@@ -101,6 +104,7 @@ def membership_decide(
             ).delete()
         if not updated:
             raise DomainError(_("This request has already been handled."))
+        forget_membership(membership.user, club_id=membership.club_id)
         audit_record(
             actor=actor,
             action="club.join_approved" if approve else "club.join_declined",
@@ -123,6 +127,7 @@ def organizer_add(*, club: Club, user: User, actor: User) -> RoleAssignment:
                 "approved_at": timezone.now(),
             },
         )
+        forget_membership(user, club_id=club.pk)
         assignment, created = RoleAssignment.objects.get_or_create(
             user=user,
             role=Role.ORGANIZER,

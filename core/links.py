@@ -7,7 +7,7 @@ with a sentinel in place of the key, and fills the key in afterwards.
 tests/core/test_links.py holds it equal to ``reverse``.
 """
 
-from django.urls import get_script_prefix, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 
 # Digits that no URL prefix of ours contains; the pattern must take one int.
 _SENTINEL = "9081726354"
@@ -15,13 +15,25 @@ _patterns: dict[tuple[str, str], tuple[str, str]] = {}
 
 
 def reverse_pk(name: str, pk: int) -> str:
-    """``reverse(name, args=[pk])`` for a URL whose only argument is an int."""
+    """``reverse(name, args=[pk])`` for a URL whose only argument is an
+    ``<int:...>`` (checked once per name: a slug or string argument, which
+    would take any text, is refused). Keys are whole numbers from 0 up."""
+    if isinstance(pk, bool) or not isinstance(pk, int) or pk < 0:
+        raise ValueError(f"not a primary key: {pk!r}")
     key = (name, get_script_prefix())
     parts = _patterns.get(key)
     if parts is None:
         url = reverse(name, args=[int(_SENTINEL)])
         before, sentinel, after = url.partition(_SENTINEL)
-        if not sentinel or _SENTINEL in after:
+        if not sentinel or _SENTINEL in after or _takes_text(name):
             raise ValueError(f"{name} does not take exactly one integer key")
         parts = _patterns[key] = (before, after)
-    return f"{parts[0]}{int(pk)}{parts[1]}"
+    return f"{parts[0]}{pk}{parts[1]}"
+
+
+def _takes_text(name: str) -> bool:
+    try:
+        reverse(name, args=["x"])
+    except NoReverseMatch:
+        return False
+    return True

@@ -102,9 +102,11 @@ class ClubFactory(factory.django.DjangoModelFactory):
 
 
 def join(club, user, status="active"):
+    from clubs.access import forget_membership
     from clubs.models import ClubMembership
 
     ClubMembership.objects.create(club=club, user=user, status=status)
+    forget_membership(user, club_id=club.pk)
     return user
 
 

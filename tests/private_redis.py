@@ -87,11 +87,12 @@ def private_redis(tmp_path, settings):
     reset_broker_connections()
     settings.REDIS_URL = redis_server.url
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             **settings.CACHES["default"],
             "LOCATION": redis_server.url,
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
+        },
     }
     yield redis_server
     redis_server.stop()

@@ -28,7 +28,10 @@ def test_follows_the_script_prefix():
 
 
 def test_refuses_what_is_not_one_integer():
-    with pytest.raises(ValueError):
-        reverse_pk("events:event-detail", "3/../../admin")
+    for bad in ("3", "3/../../admin", True, -1, 2.5, None):
+        with pytest.raises(ValueError):
+            reverse_pk("events:event-detail", bad)
+    with pytest.raises(ValueError, match="one integer key"):  # a slug URL
+        reverse_pk("clubs:club-detail", 3)
     with pytest.raises(NoReverseMatch):  # takes no argument at all
         reverse_pk("core:privacy", 3)

@@ -84,3 +84,22 @@ def test_event_page_of_another_club_is_404(client):
         get_event_for_user(member, event.pk)
     client.force_login(member)
     assert client.get(event.get_absolute_url()).status_code == 404
+
+
+def test_membership_answer_follows_joining_and_leaving_in_the_same_request():
+    """is_member_of remembers its answer per request object; the services
+    that change a membership make it ask again."""
+    from clubs import services as club_services
+    from clubs.access import is_member_of
+
+    club = ClubFactory(join_policy="open")
+    member = MemberFactory()
+    event = EventFactory(club=club, eligibility="club")
+    assert not is_member_of(member, club_id=club.pk)
+    assert not can_see(member, event)
+    club_services.club_join(club=club, member=member)
+    assert is_member_of(member, club_id=club.pk)
+    assert can_see(member, event)
+    club_services.club_leave(club=club, member=member)
+    assert not is_member_of(member, club_id=club.pk)
+    assert not can_see(member, event)
