@@ -25,10 +25,6 @@ def organized_club_ids(user) -> set[int]:
     return {club for role, club in user_roles(user) if role == Role.ORGANIZER}
 
 
-def is_club_member(user, club: Club) -> bool:
-    return is_member_of(user, club_id=club.pk)
-
-
 def is_member_of(user, *, club_id: int) -> bool:
     """An active member of the club. Asked once per club and request object:
     an event page asks it to show the event and again to offer registration."""

@@ -101,6 +101,17 @@ class ClubFactory(factory.django.DjangoModelFactory):
     languages = ["ru"]
 
 
+# What an applicant writes in the application form (display name aside).
+APPLICATION_DATA = {
+    "country": "Georgia",
+    "city": "Tbilisi",
+    "languages": ["ru"],
+    "statement": "I condemn the war.",
+    "motivation": "Support.",
+    "heard_from": "Friend",
+}
+
+
 def join(club, user, status="active"):
     from clubs.access import forget_membership
     from clubs.models import ClubMembership

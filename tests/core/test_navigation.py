@@ -63,7 +63,7 @@ def _first_token(page: str) -> str:
 
 def test_cached_menu_follows_language_roles_and_badge(client):
     from members import services
-    from tests.factories import MemberFactory, give_role
+    from tests.factories import APPLICATION_DATA, MemberFactory, give_role
 
     member = MemberFactory(language="en")
     client.force_login(member)
@@ -80,14 +80,7 @@ def test_cached_menu_follows_language_roles_and_badge(client):
     services.application_submit(
         applicant=applicant,
         display_name=applicant.display_name,
-        data={
-            "country": "Georgia",
-            "city": "Tbilisi",
-            "languages": ["ru"],
-            "statement": "I condemn the war.",
-            "motivation": "Support.",
-            "heard_from": "Friend",
-        },
+        data=APPLICATION_DATA,
         voucher_refs=[member.display_name],
     )
     page = client.get(reverse("core:privacy")).content.decode()

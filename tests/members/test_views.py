@@ -7,6 +7,7 @@ from core.models import AuditEntry
 from members.models import Application, Role, RoleAssignment, User
 from members.selectors import pending_vouch_count
 from tests.factories import (
+    APPLICATION_DATA,
     PASSWORD,
     ApplicationFactory,
     MemberFactory,
@@ -19,15 +20,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-FORM = {
-    "display_name": "Quiet Heron",
-    "country": "Georgia",
-    "city": "Tbilisi",
-    "languages": ["ru"],
-    "statement": "I condemn the war.",
-    "motivation": "Support.",
-    "heard_from": "Friend",
-}
+FORM = {"display_name": "Quiet Heron", **APPLICATION_DATA}
 
 
 _login = sign_in

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.e2e.conftest import CHROMIUM, RequestLog
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, RequestLog
 
 from .conftest import report
 from .matrix import OK, build_url, url_patterns
@@ -74,14 +74,7 @@ def test_no_page_requests_another_origin(live_server, production_rendering):
             browser = await playwright.chromium.launch(
                 executable_path=CHROMIUM,
                 headless=True,
-                args=[
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--no-first-run",
-                ],
+                args=CHROMIUM_ARGS,
             )
             try:
                 return await asyncio.gather(
