@@ -1,11 +1,15 @@
 """Template helpers for unambiguous times."""
 
+import functools
 from zoneinfo import ZoneInfo
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils import dateformat, formats, timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext
 
 from core.links import reverse_pk
 
@@ -43,29 +47,53 @@ def event_when(event):
     """When an event takes place, for lists and pages: in the club's zone for
     meetings in a place; in the viewer's zone for online ones, with the club's
     time added when the zones differ. A tag rather than an included template:
-    lists render it once per row, and this is the cost of one function call."""
-    iso = dateformat.format(timezone.localtime(event.starts_at), "c")
-    club_zone = event.club.timezone
-    if event.format != "online":
+    lists render it once per row, and this is the cost of one function call,
+    or of a dictionary look-up for a time already shown in this language and
+    zone (the text is the same for everyone who reads it there)."""
+    # format_html's SafeString, kept as it is by the cache.
+    return _when(
+        event.starts_at,
+        event.ends_at,
+        event.format == "online",
+        event.club.timezone,
+        timezone.get_current_timezone_name(),
+        get_language(),
+    )
+
+
+# Keyed by everything the text depends on, the active language and zone
+# included: times and zone names only, nothing about who looks or attends.
+# 2,048 entries of about 200 characters: under 1 MB per process.
+@functools.lru_cache(maxsize=2048)
+def _when(starts_at, ends_at, online, club_zone, viewer_zone, language) -> SafeString:
+    iso = dateformat.format(timezone.localtime(starts_at), "c")
+    if not online:
         return format_html(
             '<time datetime="{}">{}–{}</time>',
             iso,
-            local_dt(event.starts_at, club_zone),
-            local_time(event.ends_at, club_zone),
+            local_dt(starts_at, club_zone),
+            local_time(ends_at, club_zone),
         )
     html = format_html(
         '<time datetime="{}">{}–{}</time>',
         iso,
-        local_dt(event.starts_at),
-        local_time(event.ends_at),
+        local_dt(starts_at),
+        local_time(ends_at),
     )
-    if timezone.get_current_timezone_name() != club_zone:
+    if viewer_zone != club_zone:
         club_time = gettext("%(t)s in %(zone)s, the club's time") % {
-            "t": local_time(event.starts_at, club_zone),
+            "t": local_time(starts_at, club_zone),
             "zone": club_zone,
         }
         html += format_html(' <span class="text-body-secondary">({})</span>', club_time)
     return html
+
+
+@receiver(setting_changed)
+def _forget_times(**kwargs):
+    """Formats are settings too (DATE_FORMAT, USE_TZ...): tests that change
+    one see the change."""
+    _when.cache_clear()
 
 
 @register.inclusion_tag("_bar_chart.html")

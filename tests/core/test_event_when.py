@@ -53,3 +53,22 @@ def test_online_meeting_in_russian():
     with translation.override("ru"):
         html = _render(event, "Asia/Almaty")
     assert "(19:00 по времени клуба, Europe/Berlin)" in html
+
+
+def test_a_time_shown_before_is_shown_again_in_each_language_and_zone():
+    """The text is remembered per language and zone: reading the same event in
+    one never gives the text of another."""
+    event = _event("online")
+    english_almaty = _render(event, "Asia/Almaty")
+    with translation.override("ru"):
+        russian_almaty = _render(event, "Asia/Almaty")
+    english_berlin = _render(event, "Europe/Berlin")
+    assert "the club&#x27;s time" in english_almaty
+    assert "по времени клуба" in russian_almaty
+    assert "23:00 (Asia/Almaty)" in russian_almaty
+    assert "19:00 (Europe/Berlin)" in english_berlin
+    assert "the club" not in english_berlin
+    assert _render(event, "Asia/Almaty") == english_almaty
+    # Same times, another club's zone: another text.
+    event.club.timezone = "Asia/Tbilisi"
+    assert "Asia/Tbilisi" in _render(event, "Asia/Almaty")
