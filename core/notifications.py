@@ -14,6 +14,10 @@ if TYPE_CHECKING:
     from .models import Notification
 
 Builder = Callable[["Notification"], dict[str, Any] | None]
+# Optional: reads what the builders of one sending chunk will need, in one
+# query for the chunk (core.services.notifications_send), and leaves it on the
+# notifications. Builders still decide on it; without it they read their own.
+Preloader = Callable[[list["Notification"]], None]
 
 
 @dataclass(frozen=True)
@@ -22,12 +26,15 @@ class NotificationKind:
     label: Any  # lazy translated string shown in the in-app list
     template: str  # "emails/<name>": _subject.txt, _body.txt, _body.html
     build_context: Builder
+    preload: Preloader | None = None
 
 
 _REGISTRY: dict[str, NotificationKind] = {}
 
 
-def register(name: str, *, label, template: str | None = None):
+def register(
+    name: str, *, label, template: str | None = None, preload: Preloader | None = None
+):
     def decorator(builder: Builder) -> Builder:
         if name in _REGISTRY:
             raise ValueError(f"notification kind {name!r} registered twice")
@@ -36,6 +43,7 @@ def register(name: str, *, label, template: str | None = None):
             label=label,
             template=template or f"emails/{name}",
             build_context=builder,
+            preload=preload,
         )
         return builder
 

@@ -202,6 +202,7 @@ def notifications_send(*, notification_ids: list[int]) -> list[Notification]:
         .filter(id__in=ids)
         .order_by("id")
     )
+    _preload(notifications)
     connection = get_connection()
     try:
         try:
@@ -231,6 +232,24 @@ def notifications_send(*, notification_ids: list[int]) -> list[Notification]:
     finally:
         _close_quietly(connection)
     return notifications
+
+
+def _preload(notifications: list[Notification]) -> None:
+    """One read per kind for the whole chunk where the kind offers one (the
+    event kinds: their registrations). If it fails, each builder reads its
+    own, as for a single message."""
+    by_kind: dict[str, list[Notification]] = {}
+    for notification in notifications:
+        by_kind.setdefault(notification.kind, []).append(notification)
+    for name, group in by_kind.items():
+        kind = get_kind(name)
+        if kind is None or kind.preload is None:
+            continue
+        try:
+            with transaction.atomic():
+                kind.preload(group)
+        except Exception:  # noqa: BLE001 - the messages can still be sent
+            logger.exception("notifications: preload of %s failed", name)
 
 
 def _release_claims(notification_ids: list[int]) -> None:

@@ -1,13 +1,18 @@
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core import notifications as notifications_registry
 from core import services as outbox
 from core.exceptions import DomainError
 from core.models import Notification
+from core.notifications import get_kind
 from events import services
 from events.models import Event, Registration
 from tests.factories import (
@@ -151,6 +156,61 @@ def test_reminders_go_out_24h_and_1h_before_in_member_zone(club):
     body = mail.outbox[1].body
     assert "Asia/Almaty" in body
     assert "Canary" not in "".join(m.body + m.subject for m in mail.outbox)
+
+
+def _send_due_in_chunks(at=None):
+    """As the workers do for the beat's batches: one chunk, one connection."""
+    with time_machine.travel(at or timezone.now()):
+        ids = outbox.notifications_claim_due()
+        return outbox.notifications_send(notification_ids=ids)
+
+
+def _three_reminders(club):
+    """Three confirmed seats whose 24-hour reminders fall due together: one
+    still wanted, one whose seat was cancelled and one whose meeting was
+    cancelled behind the services' back (their reminders still pending)."""
+    starts = timezone.now() + timedelta(days=2)
+    kept, dropped, called_off = (_member(club) for _ in range(3))
+    event = EventFactory(club=club, starts_at=starts)
+    other = EventFactory(club=club, starts_at=starts)
+    _register(event, kept)
+    seat = _register(event, dropped)
+    _register(other, called_off)
+    _send_due_in_chunks()  # the confirmations
+    Registration.objects.filter(pk=seat.pk).update(status="cancelled")
+    Event.objects.filter(pk=other.pk).update(status=Event.Status.CANCELLED)
+    mail.outbox.clear()
+    return starts, kept
+
+
+def test_a_chunk_of_reminders_reads_its_registrations_once(club):
+    starts, kept = _three_reminders(club)
+    with CaptureQueriesContext(connection) as captured:
+        sent = _send_due_in_chunks(starts - timedelta(hours=23))
+    assert [m.to for m in mail.outbox] == [[kept.email]]
+    assert sorted(n.status for n in sent) == ["cancelled", "cancelled", "sent"]
+    reads = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith("SELECT") and '"events_registration"' in q["sql"]
+    ]
+    assert len(reads) == 1, reads
+
+
+def test_reminders_are_sent_right_if_the_chunk_read_fails(club, monkeypatch):
+    starts, kept = _three_reminders(club)
+
+    def broken(notifications):
+        raise RuntimeError("the chunk read failed")
+
+    kind = get_kind("event_reminder")
+    monkeypatch.setattr(
+        notifications_registry, "_REGISTRY", {**notifications_registry._REGISTRY}
+    )
+    notifications_registry._REGISTRY["event_reminder"] = replace(kind, preload=broken)
+    sent = _send_due_in_chunks(starts - timedelta(hours=23))
+    assert [m.to for m in mail.outbox] == [[kept.email]]
+    assert sorted(n.status for n in sent) == ["cancelled", "cancelled", "sent"]
 
 
 def test_reminders_off_sends_none(club):
