@@ -1,10 +1,54 @@
+import logging
+import smtplib
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib import messages
 from django.utils import translation
+from django.utils.translation import gettext
 
 from . import services
 
+logger = logging.getLogger(__name__)
+
 
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """The account's own emails (address confirmation, password reset,
+        sign-in code) carry a secret link or code, so they are sent at once,
+        not through the outbox, whose rows hold ids only. If the mail server
+        is down or refuses, the person gets a clear message instead of an
+        error page, and nothing they entered is lost: the account exists and
+        any of these emails can be asked for again. Known and unknown
+        addresses fail alike (the unknown ones get an email too), so the
+        message tells nobody whether an address has an account."""
+        try:
+            super().send_mail(template_prefix, email, context)
+        except (smtplib.SMTPException, OSError) as exc:
+            # The kind of email and the error class: no address (rule 8).
+            logger.warning(
+                "account email %s not sent: %s", template_prefix, type(exc).__name__
+            )
+            request = allauth_context.request
+            if request is not None:
+                request.mosty_mail_failed = True
+                messages.error(
+                    request,
+                    gettext(
+                        "We could not send you an email just now. Please try "
+                        "again in a few minutes."
+                    ),
+                )
+
+    def add_message(self, request, level, message_template=None, *args, **kwargs):
+        # "A confirmation email was sent to ...": not when it was not.
+        if (
+            getattr(request, "mosty_mail_failed", False)
+            and message_template == "account/messages/email_confirmation_sent.txt"
+        ):
+            return
+        super().add_message(request, level, message_template, *args, **kwargs)
+
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
         data = form.cleaned_data

@@ -1,12 +1,15 @@
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.usersessions.models import UserSession
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from core.models import Notification
 from members.models import User
@@ -326,3 +329,58 @@ def test_seed_demo_impact_data_is_idempotent_and_journal_figure_shows():
     assert Story.objects.filter(status="approved").count() == 2
     assert Story.objects.filter(status="pending").count() == 1
     assert ClubProposal.objects.get().playbook == Playbook.objects.get()
+
+
+@pytest.fixture
+def smtp_down(settings):
+    """The mail server refuses connections (the one boundary we stand in for)."""
+    from tests.core.test_outbox import _FailingBackend
+
+    settings.EMAIL_BACKEND = "tests.core.test_outbox._FailingBackend"
+    _FailingBackend.error = ConnectionRefusedError(111, "Connection refused")
+    return _FailingBackend
+
+
+def _messages(response):
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_signup_with_the_mail_server_down_keeps_the_account_and_explains(
+    client, smtp_down, settings
+):
+    response = client.post(
+        reverse("account_signup"), SIGNUP, HTTP_ACCEPT_LANGUAGE="ru", follow=True
+    )
+    assert response.status_code == 200
+    assert "Мы не смогли отправить вам письмо" in " ".join(_messages(response))
+    user = User.objects.get(email="new@example.org")
+    assert user.display_name == "Quiet Heron"
+    # Once the server is back, signing in sends the confirmation again (after
+    # allauth's pause between two confirmation emails to one address).
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with time_machine.travel(timezone.now() + timedelta(minutes=5)):
+        client.post(
+            reverse("account_login"),
+            {"login": SIGNUP["email"], "password": SIGNUP["password1"]},
+        )
+    assert [m.to for m in mail.outbox] == [["new@example.org"]]
+
+
+def test_password_reset_with_the_mail_server_down_looks_the_same_for_any_address(
+    client, smtp_down
+):
+    UserFactory(email="known@example.org")
+    answers = []
+    for email in ("known@example.org", "nobody@example.org"):
+        response = client.post(
+            reverse("account_reset_password"),
+            {"email": email},
+            HTTP_ACCEPT_LANGUAGE="en",
+            follow=True,
+        )
+        assert response.status_code == 200
+        answers.append((response.redirect_chain, _messages(response)))
+    assert answers[0] == answers[1]
+    assert answers[0][1] == [
+        "We could not send you an email just now. Please try again in a few minutes."
+    ]
