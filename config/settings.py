@@ -150,6 +150,12 @@ ACCOUNT_USER_DISPLAY = "members.models.user_display"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# Pinned, not left to allauth's defaults: an unknown address gets an email too,
+# and a sign-in code is never re-sent (the resend skips unknown addresses). So
+# signup, password reset and sign-in by code answer alike for known and unknown
+# addresses, also when the mail server is down (members/adapter.py).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
+ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = False
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""

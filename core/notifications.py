@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 Builder = Callable[["Notification"], dict[str, Any] | None]
 # Optional: reads what the builders of one sending chunk will need, in one
 # query for the chunk (core.services.notifications_send), and leaves it on the
-# notifications. Builders still decide on it; without it they read their own.
+# notifications, only once the read has succeeded (a preload that raises must
+# leave nothing half-read behind). Builders still decide on it; without it
+# they read their own.
 Preloader = Callable[[list["Notification"]], None]
 
 

@@ -202,7 +202,6 @@ def notifications_send(*, notification_ids: list[int]) -> list[Notification]:
         .filter(id__in=ids)
         .order_by("id")
     )
-    _preload(notifications)
     connection = get_connection()
     try:
         try:
@@ -215,15 +214,25 @@ def notifications_send(*, notification_ids: list[int]) -> list[Notification]:
         # Rows left in 'sending' longer than OUTBOX_STALE_CLAIM_SECONDS go back
         # to the queue for another worker: stop well before that (a slow or
         # silent SMTP server) and hand the rest back, never racing that retry.
-        deadline = time.monotonic() + settings.OUTBOX_STALE_CLAIM_SECONDS / 2
+        started = time.monotonic()
+        deadline = started + settings.OUTBOX_STALE_CLAIM_SECONDS / 2
+        # Read once for the chunk, after the (possibly slow) connect, and again
+        # for the rest whenever that read is older than PRELOAD_MAX_AGE_SECONDS:
+        # a reminder is never built from what was true longer ago than that.
+        _preload(notifications)
+        preloaded_at = started
         for index, notification in enumerate(notifications):
-            if time.monotonic() > deadline:
+            now_monotonic = time.monotonic()
+            if now_monotonic > deadline:
                 _release_claims([n.pk for n in notifications[index:]])
                 logger.warning(
                     "notifications: chunk out of time, %d handed back",
                     len(notifications) - index,
                 )
                 break
+            if now_monotonic - preloaded_at > PRELOAD_MAX_AGE_SECONDS:
+                _preload(notifications[index:])
+                preloaded_at = now_monotonic
             try:
                 _deliver(notification, connection=connection)
             except Exception as exc:  # noqa: BLE001 - one bad message must not hold the chunk
@@ -232,6 +241,12 @@ def notifications_send(*, notification_ids: list[int]) -> list[Notification]:
     finally:
         _close_quietly(connection)
     return notifications
+
+
+# How old a chunk's shared read may be when a message is built from it. A
+# single message's own read is as old as its render and send take; this keeps
+# a chunk's within a few seconds of that, on a slow mail server too.
+PRELOAD_MAX_AGE_SECONDS = 5
 
 
 def _preload(notifications: list[Notification]) -> None:

@@ -19,14 +19,17 @@ _PRELOADED = "_preloaded_registration"
 
 def _preload_registrations(notifications) -> None:
     """The registrations of a sending chunk in one query, not one per message
-    (a reminder fan-out sends thousands). Read after the chunk is claimed, so
-    at most one chunk's sending time (well under a minute) before each send."""
+    (a reminder fan-out sends thousands). core.services.notifications_send
+    reads again for the rest of the chunk when this read is older than
+    PRELOAD_MAX_AGE_SECONDS. A notification without an int id is left to
+    the builder's own query."""
     wanted = [n.context_ids.get("registration") for n in notifications]
     found = Registration.objects.select_related("event").in_bulk(
         [pk for pk in wanted if isinstance(pk, int)]
     )
     for notification, pk in zip(notifications, wanted, strict=True):
-        setattr(notification, _PRELOADED, found.get(pk))
+        if isinstance(pk, int):
+            setattr(notification, _PRELOADED, found.get(pk))
 
 
 def _registration(notification, statuses):

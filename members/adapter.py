@@ -11,6 +11,14 @@ from . import services
 
 logger = logging.getLogger(__name__)
 
+# Marks the message, so that the pages that would say "we have sent you an
+# email" say that it could not be sent (templates/account/, `mail_not_sent`).
+MAIL_NOT_SENT_TAG = "mail-not-sent"
+SENT_MESSAGES = {
+    "account/messages/email_confirmation_sent.txt",
+    "account/messages/login_code_sent.txt",
+}
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
@@ -19,14 +27,19 @@ class AccountAdapter(DefaultAccountAdapter):
         not through the outbox, whose rows hold ids only. If the mail server
         is down or refuses, the person gets a clear message instead of an
         error page, and nothing they entered is lost: the account exists and
-        any of these emails can be asked for again. Known and unknown
-        addresses fail alike (the unknown ones get an email too), so the
-        message tells nobody whether an address has an account."""
+        any of these emails can be asked for again.
+
+        Known and unknown addresses fail alike only because allauth writes to
+        unknown ones too (ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS) and sign-in codes
+        cannot be re-sent (ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND, whose resend
+        skips unknown addresses): both pinned in config/settings.py."""
         try:
             super().send_mail(template_prefix, email, context)
         except (smtplib.SMTPException, OSError) as exc:
-            # The kind of email and the error class: no address (rule 8).
-            logger.warning(
+            # An error, not a warning: a down or misconfigured mail server
+            # stops sign-ups. The kind of email and the error class only, no
+            # address (privacy rule 8).
+            logger.error(
                 "account email %s not sent: %s", template_prefix, type(exc).__name__
             )
             request = allauth_context.request
@@ -38,13 +51,14 @@ class AccountAdapter(DefaultAccountAdapter):
                         "We could not send you an email just now. Please try "
                         "again in a few minutes."
                     ),
+                    extra_tags=MAIL_NOT_SENT_TAG,
                 )
 
     def add_message(self, request, level, message_template=None, *args, **kwargs):
-        # "A confirmation email was sent to ...": not when it was not.
+        # "A confirmation email / a code was sent to ...": not when it was not.
         if (
             getattr(request, "mosty_mail_failed", False)
-            and message_template == "account/messages/email_confirmation_sent.txt"
+            and message_template in SENT_MESSAGES
         ):
             return
         super().add_message(request, level, message_template, *args, **kwargs)

@@ -23,6 +23,14 @@ def pk_url(name, pk):
 
 
 @register.filter
+def has_tag(messages, tag: str) -> bool:
+    """``{% if messages|has_tag:"mail-not-sent" %}``: whether a message of
+    this request carries ``tag`` in its extra tags. The messages are still
+    shown where the layout shows them."""
+    return any(tag in (message.extra_tags or "").split() for message in messages)
+
+
+@register.filter
 def local_dt(value, zone: str | None = None):
     """'22 November 2026, 19:00 (Europe/Berlin)': a time with its zone named,
     in ``zone`` or else the active zone (the viewer's or the recipient's)."""

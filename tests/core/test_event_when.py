@@ -8,6 +8,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import timezone, translation
 
+from core.templatetags.mosty import _when
 from tests.factories import ClubFactory, EventFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +59,7 @@ def test_online_meeting_in_russian():
 def test_a_time_shown_before_is_shown_again_in_each_language_and_zone():
     """The text is remembered per language and zone: reading the same event in
     one never gives the text of another."""
+    _when.cache_clear()
     event = _event("online")
     english_almaty = _render(event, "Asia/Almaty")
     with translation.override("ru"):
@@ -68,7 +70,9 @@ def test_a_time_shown_before_is_shown_again_in_each_language_and_zone():
     assert "23:00 (Asia/Almaty)" in russian_almaty
     assert "19:00 (Europe/Berlin)" in english_berlin
     assert "the club" not in english_berlin
+    assert _when.cache_info().hits == 0
     assert _render(event, "Asia/Almaty") == english_almaty
+    assert _when.cache_info().hits == 1  # this time, from the cache
     # Same times, another club's zone: another text.
     event.club.timezone = "Asia/Tbilisi"
     assert "Asia/Tbilisi" in _render(event, "Asia/Almaty")
