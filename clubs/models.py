@@ -3,6 +3,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.models import LANGUAGE_OPTIONS, TIMEZONE_CHOICES
 
@@ -130,7 +131,9 @@ class ClubProposal(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for a decision")
-        APPROVED = "approved", _("Approved")
+        # "Approved" alone is also an application's state, whose Russian
+        # differs (заявка: одобрена; предложение: одобрено).
+        APPROVED = "approved", pgettext_lazy("club proposal", "Approved")
         REJECTED = "rejected", _("Not approved")
 
     proposer = models.ForeignKey(

@@ -92,3 +92,16 @@ def test_every_source_string_is_in_the_russian_catalogue(tmp_path):
         if fuzzy or not msgstr or not all(msgstr)
     )
     assert missing == [], "untranslated strings:\n" + "\n".join(missing)
+
+
+def test_a_word_with_two_russian_forms_gets_each():
+    # "Approved" of an application (заявка, feminine) and of a club proposal
+    # (предложение, neuter): one English word, two Russian ones.
+    from django.utils import translation
+
+    from clubs.models import ClubProposal
+    from members.models import Application
+
+    with translation.override("ru"):
+        assert str(Application.Status.APPROVED.label) == "Одобрена"
+        assert str(ClubProposal.Status.APPROVED.label) == "Одобрено"
