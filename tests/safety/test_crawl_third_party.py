@@ -33,18 +33,26 @@ def _pages_for(world, role):
             yield url
 
 
-async def _crawl(browser, live_server, world, role):
-    user = world.users[role]
+def _session_cookie(user) -> str | None:
+    if user is None:
+        return None
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+async def _crawl(browser, live_server, role, cookie, urls):
+    """Browser work only: the sign-ins and URLs are prepared beforehand in the
+    test's thread, so this thread opens no database connection of its own
+    (one left open would outlive the test and block the test database's
+    teardown)."""
     context = await browser.new_context(base_url=live_server.url, locale="ru-RU")
-    if user is not None:
-        client = Client()
-        client.force_login(user)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    if cookie is not None:
         await context.add_cookies(
             [
                 {
                     "name": settings.SESSION_COOKIE_NAME,
-                    "value": cookie.value,
+                    "value": cookie,
                     "url": live_server.url,
                 }
             ]
@@ -53,7 +61,7 @@ async def _crawl(browser, live_server, world, role):
     log = RequestLog(live_server.url)
     page.on("request", log)
     pages = 0
-    for url in _pages_for(world, role):
+    for url in urls:
         await page.goto(url, wait_until="load")
         pages += 1
     await context.close()
@@ -68,6 +76,10 @@ def test_no_page_requests_another_origin(live_server, production_rendering):
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
     world = build_world()
+    plans = [
+        (role, _session_cookie(world.users[role]), list(_pages_for(world, role)))
+        for role in ROLES
+    ]
 
     async def crawl_all():
         async with async_playwright() as playwright:
@@ -78,7 +90,10 @@ def test_no_page_requests_another_origin(live_server, production_rendering):
             )
             try:
                 return await asyncio.gather(
-                    *(_crawl(browser, live_server, world, role) for role in ROLES)
+                    *(
+                        _crawl(browser, live_server, role, cookie, urls)
+                        for role, cookie, urls in plans
+                    )
                 )
             finally:
                 await browser.close()
