@@ -12,7 +12,7 @@ from . import services
 logger = logging.getLogger(__name__)
 
 # Marks the message, so that the pages that would say "we have sent you an
-# email" say that it could not be sent (templates/account/, `mail_not_sent`).
+# email" say that it could not be sent (templates/account/, the `has_tag` filter).
 MAIL_NOT_SENT_TAG = "mail-not-sent"
 SENT_MESSAGES = {
     "account/messages/email_confirmation_sent.txt",
